@@ -10,6 +10,8 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "@typescript-eslint/no-namespace": "off",
       "@typescript-eslint/no-explicit-any": "error",
+      // `interface User extends Schema.Type<typeof User> {}` is how Effect names schema types.
+      "@typescript-eslint/no-empty-object-type": ["error", { allowInterfaces: "with-single-extends" }],
       "require-yield": "off",
       "no-console": "off"
     }

@@ -1,0 +1,331 @@
+/**
+ * Everything an Auth0 tenant or the network can do to a request, as a closed
+ * union of `Schema.TaggedError`s.
+ *
+ * Errors hold plain data only (method, path, status, Auth0's `errorCode` and
+ * message, rate-limit figures): never the request, its headers or its body, so
+ * neither the bearer token nor the client secret can end up in a log line.
+ *
+ * @since 0.1.0
+ */
+import * as Duration from "effect/Duration"
+import * as Predicate from "effect/Predicate"
+import * as Schema from "effect/Schema"
+
+/**
+ * @since 0.1.0
+ * @category type ids
+ */
+export const TypeId: unique symbol = Symbol.for("effect-auth0/Auth0Error")
+
+/**
+ * @since 0.1.0
+ * @category type ids
+ */
+export type TypeId = typeof TypeId
+
+/** Where the failure happened: the method and the path (never the query or headers). */
+const Where = {
+  method: Schema.String,
+  path: Schema.String
+}
+
+/** What Auth0 said: its HTTP status, and `errorCode` / `message` when the body had them. */
+const Answer = {
+  ...Where,
+  status: Schema.Number,
+  errorCode: Schema.optional(Schema.String),
+  /** Auth0's own `message` (or OAuth `error_description`), verbatim. */
+  description: Schema.optional(Schema.String)
+}
+
+const describe = (e: {
+  readonly method: string
+  readonly path: string
+  readonly status: number
+  readonly errorCode?: string | undefined
+  readonly description?: string | undefined
+}): string =>
+  `${e.method} ${e.path} answered ${e.status}` +
+  (e.errorCode ? ` ${e.errorCode}` : "") +
+  (e.description ? `: ${e.description}` : "")
+
+/**
+ * 429 Too Many Requests. `retryAfter` is how long Auth0 asked us to wait
+ * (from `Retry-After`, else until `X-RateLimit-Reset`); `limit`, `remaining`
+ * and `reset` (epoch seconds) are the tenant bucket's figures when sent.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class RateLimited extends Schema.TaggedError<RateLimited>("effect-auth0/RateLimited")("RateLimited", {
+  ...Answer,
+  retryAfter: Schema.optional(Schema.DurationFromMillis),
+  limit: Schema.optional(Schema.Number),
+  remaining: Schema.optional(Schema.Number),
+  reset: Schema.optional(Schema.Number)
+}) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  override get message(): string {
+    return describe(this) + (this.retryAfter ? ` (retry after ${Duration.format(this.retryAfter)})` : "")
+  }
+}
+
+/**
+ * 404: the user (or enrollment, job, …) does not exist.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class NotFound extends Schema.TaggedError<NotFound>("effect-auth0/NotFound")("NotFound", Answer) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  override get message(): string {
+    return describe(this)
+  }
+}
+
+/**
+ * 401: the token is missing, invalid or expired, or the client credentials
+ * were refused by `/oauth/token`.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class Unauthorized extends Schema.TaggedError<Unauthorized>("effect-auth0/Unauthorized")(
+  "Unauthorized",
+  Answer
+) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  override get message(): string {
+    return describe(this)
+  }
+}
+
+/**
+ * 403: the token lacks a scope (`insufficient_scope`) or the operation is not allowed.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class Forbidden extends Schema.TaggedError<Forbidden>("effect-auth0/Forbidden")("Forbidden", Answer) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  override get message(): string {
+    return describe(this)
+  }
+}
+
+/**
+ * 400 (and 413, 414, 415, 422): Auth0 rejected the query or body
+ * (`invalid_body`, `invalid_query_string`, `invalid_paging`, …). Also raised
+ * before sending for an id that cannot stay inside its path segment.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class BadRequest extends Schema.TaggedError<BadRequest>("effect-auth0/BadRequest")("BadRequest", Answer) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  override get message(): string {
+    return describe(this)
+  }
+}
+
+/**
+ * 409: the user already exists, or the identity is already linked.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class Conflict extends Schema.TaggedError<Conflict>("effect-auth0/Conflict")("Conflict", Answer) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  override get message(): string {
+    return describe(this)
+  }
+}
+
+/**
+ * 5xx from Auth0 (or from a proxy in front of it).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ServerError extends Schema.TaggedError<ServerError>("effect-auth0/ServerError")("ServerError", Answer) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  override get message(): string {
+    return describe(this)
+  }
+}
+
+/**
+ * A status this endpoint does not document (a 404 on a list, a 3xx, a 405, …).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class UnexpectedStatus extends Schema.TaggedError<UnexpectedStatus>("effect-auth0/UnexpectedStatus")(
+  "UnexpectedStatus",
+  Answer
+) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  override get message(): string {
+    return describe(this)
+  }
+}
+
+/**
+ * The request never got an answer: DNS, refused or reset connection, a body
+ * cut off mid-way.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class TransportError extends Schema.TaggedError<TransportError>("effect-auth0/TransportError")(
+  "TransportError",
+  {
+    ...Where,
+    reason: Schema.String,
+    detail: Schema.optional(Schema.String)
+  }
+) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  override get message(): string {
+    return `${this.method} ${this.path} failed in transport (${this.reason})${this.detail ? `: ${this.detail}` : ""}`
+  }
+}
+
+/**
+ * No complete answer within the request timeout, or Auth0 answered 408.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class TimeoutError extends Schema.TaggedError<TimeoutError>("effect-auth0/TimeoutError")("TimeoutError", {
+  ...Where,
+  timeout: Schema.optional(Schema.DurationFromMillis),
+  status: Schema.optional(Schema.Number)
+}) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  override get message(): string {
+    return this.timeout
+      ? `${this.method} ${this.path} timed out after ${Duration.format(this.timeout)}`
+      : `${this.method} ${this.path} answered ${this.status ?? 408} Request Timeout`
+  }
+}
+
+/**
+ * A 2xx answer whose body is not JSON or does not have the documented shape.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class DecodeError extends Schema.TaggedError<DecodeError>("effect-auth0/DecodeError")("DecodeError", {
+  ...Where,
+  status: Schema.Number,
+  detail: Schema.String
+}) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  override get message(): string {
+    return `${this.method} ${this.path} answered ${this.status} with a body that did not decode: ${this.detail}`
+  }
+}
+
+/**
+ * Failures every request can meet, whatever the endpoint.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Common =
+  | RateLimited
+  | Unauthorized
+  | Forbidden
+  | BadRequest
+  | ServerError
+  | UnexpectedStatus
+  | TransportError
+  | TimeoutError
+  | DecodeError
+
+/**
+ * Failures only some endpoints document (404 on a user, 409 on create or link).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Specific = NotFound | Conflict
+
+/**
+ * The tags of {@link Specific}, as endpoint declarations list them.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type SpecificTag = Specific["_tag"]
+
+/**
+ * The failures of an endpoint that documents the `Tag`s beyond the common ones.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type For<Tag extends SpecificTag> = Common | Extract<Specific, { readonly _tag: Tag }>
+
+/**
+ * Any failure of this library.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Auth0Error = Common | Specific
+
+/**
+ * @example
+ * ```ts
+ * import { Auth0Error } from "effect-auth0"
+ * Auth0Error.isAuth0Error(new Error("x")) // false
+ * ```
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isAuth0Error = (u: unknown): u is Auth0Error => Predicate.hasProperty(u, TypeId)
+
+const idempotent = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"])
+
+/**
+ * Whether sending the request again is safe and may help: a 429 always (Auth0
+ * rejected it, nothing happened); a 5xx, a 408, a timeout or a transport
+ * failure only for GET, PUT and DELETE, because a POST or PATCH may already
+ * have taken effect.
+ *
+ * @example
+ * ```ts
+ * import { Auth0Error } from "effect-auth0"
+ * Auth0Error.isRetryable(new Auth0Error.ServerError({ method: "POST", path: "/api/v2/users", status: 503 })) // false
+ * ```
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isRetryable = (error: Auth0Error): boolean => {
+  switch (error._tag) {
+    case "RateLimited":
+      return true
+    case "ServerError":
+    case "TimeoutError":
+    case "TransportError":
+      return idempotent.has(error.method)
+    default:
+      return false
+  }
+}

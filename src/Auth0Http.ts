@@ -1,0 +1,387 @@
+/**
+ * The seam every operation goes through: base URL, bearer token, status to
+ * typed error, decoding, timeouts and retries, over an `HttpClient` you
+ * provide (`FetchHttpClient.layer`, `NodeHttpClient.layerUndici`, or the fake
+ * tenant of `effect-auth0/testing`).
+ *
+ * @since 0.1.0
+ */
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Clock from "effect/Clock"
+import * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import { identity } from "effect/Function"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import type * as Redacted from "effect/Redacted"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
+import * as Auth0Error from "./Auth0Error.js"
+import * as Endpoints from "./internal/endpoints.js"
+import * as Errors from "./internal/errors.js"
+import * as Retry from "./Retry.js"
+import * as TokenProvider from "./TokenProvider.js"
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class Auth0Http extends Context.Tag("effect-auth0/Auth0Http")<Auth0Http, Auth0Http.Service>() {}
+
+/**
+ * @since 0.1.0
+ */
+export declare namespace Auth0Http {
+  /**
+   * @since 0.1.0
+   * @category models
+   */
+  export interface Service {
+    /** `https://{domain}/api/v2`, or the override. */
+    readonly apiUrl: string
+    /**
+     * Send one request to a declared endpoint and decode the answer with
+     * `schema`; everything but a 2xx is a typed failure.
+     */
+    readonly request: <A, I, X extends Auth0Error.SpecificTag>(
+      endpoint: Endpoints.Endpoint<X>,
+      input: RequestInput,
+      schema: Schema.Schema<A, I>
+    ) => Effect.Effect<A, Auth0Error.For<X>>
+  }
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface RequestInput {
+  /** Values for the `{name}` segments of the endpoint's path; each is percent-encoded. */
+  readonly params?: Readonly<Record<string, string>> | undefined
+  /** Query parameters; `undefined` ones are left out. */
+  readonly query?: Readonly<Record<string, string | number | boolean | undefined>> | undefined
+  /** A JSON body. */
+  readonly body?: unknown
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface CommonOptions {
+  /** The tenant's domain, e.g. `tenant.eu.auth0.com` (or a custom domain): no scheme, no path. */
+  readonly domain: string
+  /**
+   * Send everything to this origin instead of `https://{domain}`: the API at
+   * `{baseUrl}/api/v2`, the token endpoint at `{baseUrl}/oauth/token`. The
+   * only way to use plain `http`, for the fake tenant and loopback tests.
+   */
+  readonly baseUrl?: string | undefined
+  /** A retry policy (see `Retry.policy`), or `false` to send each request once. Default `Retry.defaultPolicy`. */
+  readonly retry?: Retry.Policy | false | undefined
+  /** Per attempt, from sending to the last byte of the answer. Default 30 seconds. */
+  readonly timeout?: Duration.DurationInput | undefined
+  /** Wrap the `HttpClient` (proxies, extra headers, tracing). */
+  readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface StaticTokenOptions extends CommonOptions {
+  /** A Management API token. */
+  readonly token: Redacted.Redacted<string>
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface ClientCredentialsOptions extends CommonOptions {
+  readonly clientId: string
+  readonly clientSecret: Redacted.Redacted<string>
+  /** Default `https://{domain}/api/v2/`. */
+  readonly audience?: string | undefined
+  /** Fetch a new token this long before the current one expires. Default 5 minutes. */
+  readonly refreshBefore?: Duration.DurationInput | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Options = StaticTokenOptions | ClientCredentialsOptions
+
+/**
+ * Why `domain` is not a bare host name, or undefined when it is.
+ *
+ * @example
+ * ```ts
+ * import { Auth0Http } from "effect-auth0"
+ * Auth0Http.domainProblem("https://tenant.auth0.com") // "must be a host name like tenant.eu.auth0.com, without scheme or path"
+ * ```
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const domainProblem = (domain: string): string | undefined =>
+  /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:\d{1,5})?$/.test(domain)
+    ? undefined
+    : "must be a host name like tenant.eu.auth0.com, without scheme or path"
+
+/**
+ * Why `baseUrl` is not an http(s) origin, or undefined when it is.
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const baseUrlProblem = (baseUrl: string): string | undefined => {
+  try {
+    const url = new URL(baseUrl)
+    if (url.protocol !== "http:" && url.protocol !== "https:") return "must be an http or https URL"
+    if (url.username !== "" || url.password !== "") return "must not carry credentials"
+    if (url.search !== "" || url.hash !== "") return "must not have a query or fragment"
+    return undefined
+  } catch {
+    return "is not a URL"
+  }
+}
+
+const origin = (options: CommonOptions): string => {
+  const problem = domainProblem(options.domain)
+  if (problem !== undefined) throw new Error(`Auth0Http: domain ${problem}`)
+  if (options.baseUrl === undefined) return `https://${options.domain}`
+  const baseProblem = baseUrlProblem(options.baseUrl)
+  if (baseProblem !== undefined) throw new Error(`Auth0Http: baseUrl ${baseProblem}`)
+  return options.baseUrl.replace(/\/+$/, "")
+}
+
+const telemetry = Buffer.from(JSON.stringify({ name: "effect-auth0", version: "0.1.0" })).toString("base64")
+
+/** Query keys in a stable, sorted order, as Auth0's own SDKs send them. */
+const queryString = (query: RequestInput["query"]): string => {
+  if (query === undefined) return ""
+  const params = new URLSearchParams()
+  for (const key of Object.keys(query).sort()) {
+    const value = query[key]
+    if (value !== undefined) params.append(key, String(value))
+  }
+  const s = params.toString()
+  return s === "" ? "" : `?${s}`
+}
+
+const parseJson = (text: string): Either.Either<unknown, string> => {
+  if (text === "") return Either.right(undefined)
+  try {
+    return Either.right(JSON.parse(text))
+  } catch {
+    return Either.left("the body is not JSON")
+  }
+}
+
+/**
+ * Build the service over the `HttpClient` and `TokenProvider` in context.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Layer, Redacted } from "effect"
+ * import { Auth0Http, TokenProvider } from "effect-auth0"
+ * const live = Layer.effect(Auth0Http.Auth0Http, Auth0Http.make({ domain: "tenant.eu.auth0.com" })).pipe(
+ *   Layer.provide(TokenProvider.layerStatic(Redacted.make("token")))
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (
+  options: CommonOptions
+): Effect.Effect<Auth0Http.Service, never, HttpClient.HttpClient | TokenProvider.TokenProvider> =>
+  Effect.gen(function* () {
+    const apiUrl = `${origin(options)}/api/v2`
+    const tokens = yield* TokenProvider.TokenProvider
+    // Trace headers stay inside the caller's system; Auth0 has no use for them.
+    const client = (yield* HttpClient.HttpClient).pipe(
+      HttpClient.withTracerPropagation(false),
+      options.transformClient ?? identity
+    )
+    const timeout = Duration.decode(options.timeout ?? "30 seconds")
+    const retry = options.retry === undefined ? Retry.defaultPolicy : options.retry
+
+    const request = <A, I, X extends Auth0Error.SpecificTag>(
+      endpoint: Endpoints.Endpoint<X>,
+      input: RequestInput,
+      schema: Schema.Schema<A, I>
+    ): Effect.Effect<A, Auth0Error.For<X>> => {
+      const params = input.params ?? {}
+      const path = `/api/v2${Endpoints.fillPath(endpoint.path, params)}`
+      const where = { method: endpoint.method, path }
+      for (const [name, value] of Object.entries(params)) {
+        const problem = Endpoints.segmentProblem(value)
+        if (problem !== undefined) return Effect.fail(Errors.invalidSegment(where, name, problem))
+      }
+      const base = HttpClientRequest.make(endpoint.method)(
+        `${apiUrl}${path.slice("/api/v2".length)}${queryString(input.query)}`
+      ).pipe(
+        HttpClientRequest.acceptJson,
+        HttpClientRequest.setHeader("auth0-client", telemetry),
+        input.body === undefined ? identity : HttpClientRequest.bodyUnsafeJson(input.body)
+      )
+      const decode = Schema.decodeUnknown(schema)
+
+      // One exchange with the given token: status, headers and the whole body, within the timeout.
+      const exchange = (token: Redacted.Redacted<string>) =>
+        client.execute(HttpClientRequest.bearerToken(base, token)).pipe(
+          Effect.flatMap((response) =>
+            Effect.map(response.text, (text) => ({ status: response.status, headers: response.headers, text }))
+          ),
+          Effect.mapError((error) => Errors.fromHttpClientError(where, error)),
+          Effect.timeoutFail({ duration: timeout, onTimeout: () => new Auth0Error.TimeoutError({ ...where, timeout }) })
+        )
+
+      // A 401 from the API means the cached token went stale: drop it and try once more with a fresh one.
+      const attempt = Effect.gen(function* () {
+        const token = yield* tokens.get
+        const first = yield* exchange(token)
+        if (first.status !== 401) return first
+        yield* tokens.invalidate(token)
+        const fresh = yield* tokens.get
+        return fresh === token ? first : yield* exchange(fresh)
+      })
+
+      const once: Effect.Effect<A, Auth0Error.For<X>> = Effect.flatMap(attempt, ({ headers, status, text }) => {
+        if (status < 200 || status >= 300) {
+          return Effect.flatMap(Clock.currentTimeMillis, (now) =>
+            Effect.fail(Errors.fromStatus(where, status, headers, text, endpoint.errors, now) as Auth0Error.For<X>)
+          )
+        }
+        return Either.match(parseJson(text), {
+          onLeft: (detail) => Effect.fail(new Auth0Error.DecodeError({ ...where, status, detail })),
+          onRight: (json) =>
+            decode(json).pipe(
+              Effect.mapError(
+                (error) =>
+                  new Auth0Error.DecodeError({
+                    ...where,
+                    status,
+                    detail: ParseResult.TreeFormatter.formatErrorSync(error)
+                  })
+              )
+            )
+        })
+      })
+
+      return (retry === false ? once : Effect.retry(once, retry)).pipe(
+        Effect.withSpan("Auth0Http.request", {
+          kind: "client",
+          attributes: { "http.request.method": endpoint.method, "http.route": `/api/v2${endpoint.path}` }
+        })
+      )
+    }
+
+    return Auth0Http.of({ apiUrl, request })
+  })
+
+const tokenLayer = (options: Options): Layer.Layer<TokenProvider.TokenProvider, never, HttpClient.HttpClient> => {
+  if ("token" in options) return TokenProvider.layerStatic(options.token)
+  const root = origin(options)
+  return TokenProvider.layerClientCredentials({
+    clientId: options.clientId,
+    clientSecret: options.clientSecret,
+    audience: options.audience ?? `https://${options.domain}/api/v2/`,
+    tokenUrl: `${root}/oauth/token`,
+    timeout: options.timeout,
+    refreshBefore: options.refreshBefore
+  })
+}
+
+/**
+ * `Auth0Http` with a static token or client credentials; needs only an
+ * `HttpClient`.
+ *
+ * @example
+ * ```ts
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Effect, Layer, Redacted } from "effect"
+ * import { Auth0Http, Retry, Users } from "effect-auth0"
+ *
+ * const Auth0Live = Auth0Http.layer({
+ *   domain: "tenant.eu.auth0.com",
+ *   clientId: "abc",
+ *   clientSecret: Redacted.make("s3cret"),
+ *   retry: Retry.policy({ times: 5 }),
+ *   timeout: "10 seconds"
+ * }).pipe(Layer.provide(FetchHttpClient.layer))
+ *
+ * const program = Users.get("auth0|63d17c4c5d69f3e86d515d1c").pipe(Effect.provide(Auth0Live))
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: Options): Layer.Layer<Auth0Http, never, HttpClient.HttpClient> =>
+  Layer.effect(Auth0Http, make(options)).pipe(Layer.provide(Layer.suspend(() => tokenLayer(options))))
+
+const optional = <A>(config: Config.Config<A>) => Config.map(Config.option(config), Option.getOrUndefined)
+
+const checked = (name: string, problem: (value: string) => string | undefined) =>
+  Config.string(name).pipe(
+    Config.validate({ message: `${name} is not valid`, validation: (value) => problem(value) === undefined })
+  )
+
+/**
+ * Configuration from the environment (or any `ConfigProvider`):
+ * `AUTH0_DOMAIN`, then `AUTH0_TOKEN`, or `AUTH0_CLIENT_ID` +
+ * `AUTH0_CLIENT_SECRET` (+ `AUTH0_AUDIENCE`); `AUTH0_BASE_URL` overrides the
+ * origin. Missing or malformed values fail the layer with a `ConfigError`.
+ *
+ * @example
+ * ```ts
+ * import { NodeHttpClient } from "@effect/platform-node"
+ * import { Effect, Layer } from "effect"
+ * import { Auth0Http, Users } from "effect-auth0"
+ *
+ * const Auth0Live = Auth0Http.layerConfig({ timeout: "10 seconds" }).pipe(Layer.provide(NodeHttpClient.layerUndici))
+ * const program = Users.list({ q: "email_verified:false" }).pipe(Effect.provide(Auth0Live))
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig = (
+  overrides: Omit<CommonOptions, "domain"> & { readonly refreshBefore?: Duration.DurationInput | undefined } = {}
+): Layer.Layer<Auth0Http, ConfigError.ConfigError, HttpClient.HttpClient> => {
+  const credentials: Config.Config<
+    | { readonly token: Redacted.Redacted<string> }
+    | {
+        readonly clientId: string
+        readonly clientSecret: Redacted.Redacted<string>
+        readonly audience: string | undefined
+      }
+  > = Config.redacted("AUTH0_TOKEN").pipe(
+    Config.map((token) => ({ token })),
+    Config.orElse(() =>
+      Config.all({
+        clientId: Config.string("AUTH0_CLIENT_ID"),
+        clientSecret: Config.redacted("AUTH0_CLIENT_SECRET"),
+        audience: optional(Config.string("AUTH0_AUDIENCE"))
+      })
+    )
+  )
+  const config = Config.all({
+    domain: checked("AUTH0_DOMAIN", domainProblem),
+    baseUrl: optional(checked("AUTH0_BASE_URL", baseUrlProblem)),
+    credentials
+  })
+  return Layer.unwrapEffect(
+    Effect.map(config, ({ baseUrl, credentials, domain }) =>
+      layer({ ...overrides, ...(baseUrl !== undefined ? { baseUrl } : {}), domain, ...credentials })
+    )
+  )
+}

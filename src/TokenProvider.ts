@@ -1,0 +1,238 @@
+/**
+ * Management API access tokens: a static token, or the client-credentials
+ * grant, cached, fetched once however many fibers ask at the same moment,
+ * refreshed ahead of expiry and dropped when the API answers 401.
+ *
+ * @since 0.1.0
+ */
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
+import * as SynchronizedRef from "effect/SynchronizedRef"
+import * as Auth0Error from "./Auth0Error.js"
+import * as Errors from "./internal/errors.js"
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class TokenProvider extends Context.Tag("effect-auth0/TokenProvider")<TokenProvider, TokenProvider.Service>() {}
+
+/**
+ * @since 0.1.0
+ */
+export declare namespace TokenProvider {
+  /**
+   * @since 0.1.0
+   * @category models
+   */
+  export interface Service {
+    /** The current token; concurrent callers share one fetch. */
+    readonly get: Effect.Effect<Redacted.Redacted<string>, Auth0Error.Common>
+    /** Drop `stale` if it is still the cached token, so the next `get` fetches anew. */
+    readonly invalidate: (stale: Redacted.Redacted<string>) => Effect.Effect<void>
+  }
+}
+
+/**
+ * A token the API issued, and how long it lives.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Issued {
+  readonly token: Redacted.Redacted<string>
+  readonly expiresIn: Duration.Duration
+}
+
+interface Cached {
+  readonly token: Redacted.Redacted<string>
+  readonly refreshAt: number
+}
+
+/**
+ * Cache any token-issuing effect. `SynchronizedRef.modifyEffect` holds the
+ * lock during a fetch, so fibers that ask meanwhile wait for that fetch
+ * instead of starting their own; a failed fetch leaves the cache as it was.
+ * The token is replaced `refreshBefore` ahead of its expiry (at most half its
+ * lifetime ahead, so short-lived tokens still get used).
+ *
+ * @example
+ * ```ts
+ * import { Duration, Effect, Redacted } from "effect"
+ * import { TokenProvider } from "effect-auth0"
+ * const provider = TokenProvider.makeCached(
+ *   Effect.succeed({ token: Redacted.make("t"), expiresIn: Duration.hours(1) })
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeCached = (
+  issue: Effect.Effect<Issued, Auth0Error.Common>,
+  options: { readonly refreshBefore?: Duration.DurationInput | undefined } = {}
+): Effect.Effect<TokenProvider.Service> =>
+  Effect.gen(function* () {
+    const refreshBefore = Duration.toMillis(options.refreshBefore ?? "5 minutes")
+    const ref = yield* SynchronizedRef.make(Option.none<Cached>())
+
+    const get = SynchronizedRef.modifyEffect(ref, (current) =>
+      Effect.gen(function* () {
+        const now = yield* Clock.currentTimeMillis
+        if (Option.isSome(current) && now < current.value.refreshAt) {
+          return [current.value.token, current] as const
+        }
+        const issued = yield* issue
+        const lifetime = Duration.toMillis(issued.expiresIn)
+        const next: Cached = { token: issued.token, refreshAt: now + lifetime - Math.min(refreshBefore, lifetime / 2) }
+        return [next.token, Option.some(next)] as const
+      })
+    )
+
+    const invalidate = (stale: Redacted.Redacted<string>) =>
+      SynchronizedRef.update(
+        ref,
+        Option.filter((cached) => cached.token !== stale)
+      )
+
+    return TokenProvider.of({ get, invalidate })
+  })
+
+/**
+ * A token you already have (a Management API token from the dashboard, or a
+ * test token). A 401 cannot be repaired by fetching, so it is returned as is.
+ *
+ * @example
+ * ```ts
+ * import { Redacted } from "effect"
+ * import { TokenProvider } from "effect-auth0"
+ * const layer = TokenProvider.layerStatic(Redacted.make("eyJ..."))
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerStatic = (token: Redacted.Redacted<string>): Layer.Layer<TokenProvider> =>
+  Layer.succeed(TokenProvider, TokenProvider.of({ get: Effect.succeed(token), invalidate: () => Effect.void }))
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface ClientCredentialsOptions {
+  readonly clientId: string
+  readonly clientSecret: Redacted.Redacted<string>
+  /** The API to get a token for. */
+  readonly audience: string
+  /** The full URL of the token endpoint. */
+  readonly tokenUrl: string
+  /** Give up on the token endpoint after this long. Default 10 seconds. */
+  readonly timeout?: Duration.DurationInput | undefined
+  /** Fetch a new token this long before the current one expires. Default 5 minutes. */
+  readonly refreshBefore?: Duration.DurationInput | undefined
+}
+
+const TokenResponse = Schema.Struct({
+  access_token: Schema.Redacted(Schema.String),
+  expires_in: Schema.Number,
+  token_type: Schema.optional(Schema.String),
+  scope: Schema.optional(Schema.String)
+})
+const decodeTokenResponse = Schema.decodeUnknown(TokenResponse)
+
+/**
+ * The client-credentials grant: `POST {tokenUrl}`, form-encoded, as Auth0
+ * documents it. Failures are typed (`Unauthorized` for refused credentials,
+ * `Forbidden` for an audience the client has no grant for, …); their
+ * messages never hold the secret or a token.
+ *
+ * @example
+ * ```ts
+ * import { Redacted } from "effect"
+ * import { TokenProvider } from "effect-auth0"
+ * const provider = TokenProvider.makeClientCredentials({
+ *   clientId: "abc",
+ *   clientSecret: Redacted.make("s3cret"),
+ *   audience: "https://tenant.eu.auth0.com/api/v2/",
+ *   tokenUrl: "https://tenant.eu.auth0.com/oauth/token"
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeClientCredentials = (
+  options: ClientCredentialsOptions
+): Effect.Effect<TokenProvider.Service, never, HttpClient.HttpClient> =>
+  Effect.gen(function* () {
+    const client = yield* HttpClient.HttpClient
+    const timeout = Duration.decode(options.timeout ?? "10 seconds")
+    const where = { method: "POST", path: new URL(options.tokenUrl).pathname }
+
+    const issue: Effect.Effect<Issued, Auth0Error.Common> = Effect.suspend(() => {
+      // Sorted field names, as Auth0's own SDKs send them.
+      const request = HttpClientRequest.post(options.tokenUrl).pipe(
+        HttpClientRequest.acceptJson,
+        HttpClientRequest.bodyUrlParams({
+          audience: options.audience,
+          client_id: options.clientId,
+          client_secret: Redacted.value(options.clientSecret),
+          grant_type: "client_credentials"
+        })
+      )
+      return client.execute(request).pipe(
+        Effect.flatMap((response) =>
+          Effect.map(response.text, (text) => ({ status: response.status, headers: response.headers, text }))
+        ),
+        Effect.mapError((error) => Errors.fromHttpClientError(where, error)),
+        Effect.timeoutFail({ duration: timeout, onTimeout: () => new Auth0Error.TimeoutError({ ...where, timeout }) }),
+        Effect.flatMap(({ headers, status, text }) =>
+          status >= 200 && status < 300
+            ? decodeToken(where, status, text)
+            : Effect.flatMap(Clock.currentTimeMillis, (now) =>
+                Effect.fail(Errors.fromStatus(where, status, headers, text, [], now) as Auth0Error.Common)
+              )
+        )
+      )
+    }).pipe(Effect.withSpan("TokenProvider.clientCredentials"))
+
+    return yield* makeCached(issue, { refreshBefore: options.refreshBefore })
+  })
+
+const decodeToken = (where: { readonly method: string; readonly path: string }, status: number, text: string) => {
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch {
+    return Effect.fail(new Auth0Error.DecodeError({ ...where, status, detail: "the token response is not JSON" }))
+  }
+  return decodeTokenResponse(json).pipe(
+    // The parse error would quote the offending value, which may be the token itself.
+    Effect.mapError(
+      () =>
+        new Auth0Error.DecodeError({
+          ...where,
+          status,
+          detail: "the token response lacks a string access_token and a numeric expires_in"
+        })
+    ),
+    Effect.map((body): Issued => ({ token: body.access_token, expiresIn: Duration.seconds(body.expires_in) }))
+  )
+}
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerClientCredentials = (
+  options: ClientCredentialsOptions
+): Layer.Layer<TokenProvider, never, HttpClient.HttpClient> =>
+  Layer.effect(TokenProvider, makeClientCredentials(options))

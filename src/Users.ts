@@ -1,0 +1,451 @@
+/**
+ * The user operations of the Management API. Each is an `Effect` that needs
+ * `Auth0Http` and fails with exactly the errors its endpoint can produce.
+ * Parameters and bodies use Auth0's wire names, so Auth0's docs apply as written.
+ *
+ * @since 0.1.0
+ */
+import * as Effect from "effect/Effect"
+import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
+import { Auth0Http } from "./Auth0Http.js"
+import * as Endpoints from "./internal/endpoints.js"
+import { Enrollment, RecoveryCode } from "./schema/Enrollment.js"
+import { Identity } from "./schema/Identity.js"
+import { LogEvent } from "./schema/LogEvent.js"
+import { LogsPage, RolesPage, UsersPage } from "./schema/Page.js"
+import { Role } from "./schema/Role.js"
+import { User } from "./schema/User.js"
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface ProjectionParams {
+  /** Fields to include (or exclude, with `include_fields: false`): a comma list or an array. */
+  readonly fields?: string | ReadonlyArray<string> | undefined
+  readonly include_fields?: boolean | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface PageParams {
+  /** 0-based page index. */
+  readonly page?: number | undefined
+  /** Page size, 1 to 100. Default 50. */
+  readonly per_page?: number | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface ListParams extends ProjectionParams, PageParams {
+  /** A search query in Auth0's Lucene syntax; sent with `search_engine=v3`. */
+  readonly q?: string | undefined
+  /** `field:1` ascending or `field:-1` descending, e.g. `created_at:1`. */
+  readonly sort?: string | undefined
+  /** Default `v3` when `q` is given. */
+  readonly search_engine?: "v1" | "v2" | "v3" | undefined
+  /** Honoured by Auth0 only with `search_engine=v1`; with v3 use `q: 'identities.connection:"name"'`. */
+  readonly connection?: string | undefined
+  readonly primary_order?: boolean | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface LogsParams extends PageParams {
+  /** e.g. `date:-1`. */
+  readonly sort?: string | undefined
+}
+
+type Metadata = Readonly<Record<string, unknown>>
+
+/**
+ * `POST /users` body (besides `connection`). Which fields a connection
+ * requires depends on its type: a database connection needs `email` and
+ * `password`. `password` may be `Redacted`; it is unwrapped only into the body.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CreateBody {
+  readonly email?: string | undefined
+  readonly phone_number?: string | undefined
+  readonly user_metadata?: Metadata | undefined
+  readonly app_metadata?: Metadata | undefined
+  readonly blocked?: boolean | undefined
+  readonly email_verified?: boolean | undefined
+  readonly phone_verified?: boolean | undefined
+  readonly verify_email?: boolean | undefined
+  readonly given_name?: string | undefined
+  readonly family_name?: string | undefined
+  readonly name?: string | undefined
+  readonly nickname?: string | undefined
+  readonly picture?: string | undefined
+  readonly user_id?: string | undefined
+  readonly password?: string | Redacted.Redacted<string> | undefined
+  readonly username?: string | undefined
+}
+
+/**
+ * `PATCH /users/{id}` body. Root fields are replaced; `app_metadata` and
+ * `user_metadata` are merged one level deep by Auth0, a key set to `null`
+ * removing it. `null` unsets a nullable root field.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface UpdateBody {
+  readonly blocked?: boolean | undefined
+  readonly email_verified?: boolean | undefined
+  readonly phone_verified?: boolean | undefined
+  readonly email?: string | null | undefined
+  readonly phone_number?: string | null | undefined
+  readonly given_name?: string | null | undefined
+  readonly family_name?: string | null | undefined
+  readonly name?: string | null | undefined
+  readonly nickname?: string | null | undefined
+  readonly picture?: string | null | undefined
+  readonly username?: string | null | undefined
+  readonly password?: string | Redacted.Redacted<string> | null | undefined
+  readonly user_metadata?: Metadata | undefined
+  readonly app_metadata?: Metadata | undefined
+  readonly verify_email?: boolean | undefined
+  readonly verify_phone_number?: boolean | undefined
+  /** Needed when changing the email, phone, username or password of a secondary identity. */
+  readonly connection?: string | undefined
+  readonly client_id?: string | undefined
+}
+
+/**
+ * `POST /users/{id}/identities` body: the secondary account's ID token, or
+ * (with a Management token) its provider and id.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type LinkBody =
+  | { readonly link_with: string }
+  | {
+      readonly provider: string
+      readonly user_id: string | number
+      /** `con_` + 16 characters; needed when several database connections exist. */
+      readonly connection_id?: string | undefined
+    }
+
+const fieldsParam = (fields: ProjectionParams["fields"]): string | undefined =>
+  fields === undefined ? undefined : typeof fields === "string" ? fields : fields.join(",")
+
+const projection = (params: ProjectionParams) => ({
+  fields: fieldsParam(params.fields),
+  include_fields: params.include_fields
+})
+
+/** Unwrap a `Redacted` password at the last moment, into the JSON body only. */
+const revealPassword = <B extends { readonly password?: string | Redacted.Redacted<string> | null | undefined }>(
+  body: B
+) => (Redacted.isRedacted(body.password) ? { ...body, password: Redacted.value(body.password) } : body)
+
+/** Auth0 answers a bare array when it ignores `include_totals`; read it as one page all the same. */
+const bare = <T>(items: ReadonlyArray<T>, params: PageParams) => {
+  const perPage = params.per_page ?? 50
+  return { start: (params.page ?? 0) * perPage, limit: perPage, length: items.length }
+}
+
+const pageQuery = (params: PageParams) => ({
+  include_totals: true,
+  page: params.page,
+  per_page: params.per_page ?? 50
+})
+
+/**
+ * One page of the users matching `q` (`GET /users`), with
+ * `include_totals=true`. Auth0 serves at most the first 1000 matches of a
+ * query this way.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Users } from "effect-auth0"
+ * const program = Effect.gen(function* () {
+ *   const page = yield* Users.list({ q: 'email.domain:"example.com"', sort: "created_at:1", per_page: 100 })
+ *   return page.users.map((user) => user.email)
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const list = Effect.fn(Endpoints.listUsers.name)(function* (params: ListParams = {}) {
+  const http = yield* Auth0Http
+  const page = yield* http.request(
+    Endpoints.listUsers,
+    {
+      query: {
+        ...pageQuery(params),
+        ...projection(params),
+        q: params.q,
+        sort: params.sort,
+        search_engine: params.search_engine ?? (params.q !== undefined ? "v3" : undefined),
+        connection: params.connection,
+        primary_order: params.primary_order
+      }
+    },
+    Schema.Union(UsersPage, Schema.Array(User))
+  )
+  return "users" in page ? page : { ...bare(page, params), users: page }
+})
+
+/**
+ * Create a user in `connection` (`POST /users`, 201). A duplicate fails with
+ * `Conflict`.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Redacted } from "effect"
+ * import { Users } from "effect-auth0"
+ * const program = Users.create("Username-Password-Authentication", {
+ *   email: "chuck@example.com",
+ *   password: Redacted.make("I have a password and its a secret"),
+ *   app_metadata: { plan: "gold" }
+ * }).pipe(Effect.catchTag("Conflict", () => Effect.logWarning("already there")))
+ * ```
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const create = Effect.fn(Endpoints.createUser.name)(function* (connection: string, body: CreateBody = {}) {
+  const http = yield* Auth0Http
+  return yield* http.request(Endpoints.createUser, { body: { connection, ...revealPassword(body) } }, User)
+})
+
+/**
+ * One user by id (`GET /users/{id}`); `NotFound` when there is none.
+ *
+ * @example
+ * ```ts
+ * import { Users } from "effect-auth0"
+ * const program = Users.get("auth0|63d17c4c5d69f3e86d515d1c", { fields: ["email", "app_metadata"] })
+ * ```
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const get = Effect.fn(Endpoints.getUser.name)(function* (id: string, params: ProjectionParams = {}) {
+  const http = yield* Auth0Http
+  return yield* http.request(Endpoints.getUser, { params: { id }, query: projection(params) }, User)
+})
+
+/**
+ * Update a user (`PATCH /users/{id}`) and get it back as Auth0 stored it.
+ *
+ * @example
+ * ```ts
+ * import { Users } from "effect-auth0"
+ * const program = Users.update("auth0|63d17c4c5d69f3e86d515d1c", { app_metadata: { admin: false, legacy_id: null } })
+ * ```
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const update = Effect.fn(Endpoints.updateUser.name)(function* (id: string, body: UpdateBody) {
+  const http = yield* Auth0Http
+  return yield* http.request(Endpoints.updateUser, { params: { id }, body: revealPassword(body) }, User)
+})
+
+const del = Effect.fn(Endpoints.deleteUser.name)(function* (id: string) {
+  const http = yield* Auth0Http
+  yield* http.request(Endpoints.deleteUser, { params: { id } }, Schema.Unknown)
+})
+
+export {
+  /**
+   * Delete a user (`DELETE /users/{id}`, 204). Auth0 answers 204 for an id
+   * that does not exist too, so deleting twice succeeds.
+   *
+   * @example
+   * ```ts
+   * import { Users } from "effect-auth0"
+   * const program = Users.delete("auth0|63d17c4c5d69f3e86d515d1c")
+   * ```
+   *
+   * @since 0.1.0
+   * @category operations
+   */
+  del as delete
+}
+
+/**
+ * Remove every authentication method (MFA factor) of a user
+ * (`DELETE /users/{id}/authentication-methods`, 204).
+ *
+ * @example
+ * ```ts
+ * import { Users } from "effect-auth0"
+ * const program = Users.deleteAuthenticationMethods("auth0|63d17c4c5d69f3e86d515d1c")
+ * ```
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const deleteAuthenticationMethods = Effect.fn(Endpoints.deleteAuthenticationMethods.name)(function* (
+  id: string
+) {
+  const http = yield* Auth0Http
+  yield* http.request(Endpoints.deleteAuthenticationMethods, { params: { id } }, Schema.Unknown)
+})
+
+/**
+ * Remove a legacy multifactor provider (`duo`, `google-authenticator`) from a
+ * user (`DELETE /users/{id}/multifactor/{provider}`, 204).
+ *
+ * @example
+ * ```ts
+ * import { Users } from "effect-auth0"
+ * const program = Users.deleteMultifactorProvider("auth0|63d17c4c5d69f3e86d515d1c", "duo")
+ * ```
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const deleteMultifactorProvider = Effect.fn(Endpoints.deleteMultifactorProvider.name)(function* (
+  id: string,
+  provider: string
+) {
+  const http = yield* Auth0Http
+  yield* http.request(Endpoints.deleteMultifactorProvider, { params: { id, provider } }, Schema.Unknown)
+})
+
+/**
+ * A user's Guardian enrollments (`GET /users/{id}/enrollments`).
+ *
+ * @example
+ * ```ts
+ * import { Users } from "effect-auth0"
+ * const program = Users.enrollments("auth0|63d17c621e39d8a43b8eddc5")
+ * ```
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const enrollments = Effect.fn(Endpoints.enrollments.name)(function* (id: string) {
+  const http = yield* Auth0Http
+  return yield* http.request(Endpoints.enrollments, { params: { id } }, Schema.Array(Enrollment))
+})
+
+/**
+ * Link a secondary account into `id` (`POST /users/{id}/identities`, 201);
+ * returns the primary's identities. The secondary stops existing as a user.
+ *
+ * @example
+ * ```ts
+ * import { Users } from "effect-auth0"
+ * const program = Users.link("auth0|63d17c6a9d503d76c056c177", { provider: "github", user_id: "23423" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const link = Effect.fn(Endpoints.link.name)(function* (id: string, body: LinkBody) {
+  const http = yield* Auth0Http
+  return yield* http.request(Endpoints.link, { params: { id }, body }, Schema.Array(Identity))
+})
+
+/**
+ * Unlink `provider|secondaryId` from `primaryId`
+ * (`DELETE /users/{id}/identities/{provider}/{user_id}`); it becomes a user
+ * again. Returns the identities the primary keeps.
+ *
+ * @example
+ * ```ts
+ * import { Users } from "effect-auth0"
+ * const program = Users.unlink("auth0|63d17c6b8869daf88ed7dbb8", "auth0", "63d17c6ce99d3933163bddc2")
+ * ```
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const unlink = Effect.fn(Endpoints.unlink.name)(function* (
+  primaryId: string,
+  provider: string,
+  secondaryId: string | number
+) {
+  const http = yield* Auth0Http
+  return yield* http.request(
+    Endpoints.unlink,
+    { params: { id: primaryId, provider, user_id: String(secondaryId) } },
+    Schema.Array(Identity)
+  )
+})
+
+/**
+ * One page of a user's log events (`GET /users/{id}/logs`). Auth0 serves at
+ * most the first 1000 this way.
+ *
+ * @example
+ * ```ts
+ * import { Users } from "effect-auth0"
+ * const program = Users.logs("auth0|63d17c4c5d69f3e86d515d1c", { page: 0, per_page: 100, sort: "date:-1" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const logs = Effect.fn(Endpoints.logs.name)(function* (id: string, params: LogsParams = {}) {
+  const http = yield* Auth0Http
+  const page = yield* http.request(
+    Endpoints.logs,
+    { params: { id }, query: { ...pageQuery(params), sort: params.sort } },
+    Schema.Union(LogsPage, Schema.Array(LogEvent))
+  )
+  return "logs" in page ? page : { ...bare(page, params), logs: page }
+})
+
+/**
+ * Replace a user's Guardian recovery code
+ * (`POST /users/{id}/recovery-code-regeneration`). `NotFound` when the user has
+ * no MFA enrollment. The code comes back `Redacted`.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Redacted } from "effect"
+ * import { Users } from "effect-auth0"
+ * const program = Users.regenerateRecoveryCode("auth0|63d17c639d503d76c056c16e").pipe(
+ *   Effect.map(({ recovery_code }) => Redacted.value(recovery_code))
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const regenerateRecoveryCode = Effect.fn(Endpoints.regenerateRecoveryCode.name)(function* (id: string) {
+  const http = yield* Auth0Http
+  return yield* http.request(Endpoints.regenerateRecoveryCode, { params: { id }, body: {} }, RecoveryCode)
+})
+
+/**
+ * One page of the roles assigned to a user (`GET /users/{id}/roles`).
+ *
+ * @example
+ * ```ts
+ * import { Users } from "effect-auth0"
+ * const program = Users.roles("auth0|63d17c50e99d3933163bdda9", { per_page: 100 })
+ * ```
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const roles = Effect.fn(Endpoints.roles.name)(function* (id: string, params: PageParams = {}) {
+  const http = yield* Auth0Http
+  const page = yield* http.request(
+    Endpoints.roles,
+    { params: { id }, query: pageQuery(params) },
+    Schema.Union(RolesPage, Schema.Array(Role))
+  )
+  return "roles" in page ? page : { ...bare(page, params), roles: page }
+})

@@ -1,0 +1,38 @@
+/**
+ * effect-auth0: the users part of the Auth0 Management API, for Effect.
+ *
+ * @since 0.1.0
+ */
+
+/** @since 0.1.0 */
+export * as Auth0Error from "./Auth0Error.js"
+
+/** @since 0.1.0 */
+export * as Auth0Http from "./Auth0Http.js"
+
+/** @since 0.1.0 */
+export * as Retry from "./Retry.js"
+
+/** @since 0.1.0 */
+export * as TokenProvider from "./TokenProvider.js"
+
+/** @since 0.1.0 */
+export * as Users from "./Users.js"
+
+/** @since 0.1.0 */
+export * as User from "./schema/User.js"
+
+/** @since 0.1.0 */
+export * as Identity from "./schema/Identity.js"
+
+/** @since 0.1.0 */
+export * as LogEvent from "./schema/LogEvent.js"
+
+/** @since 0.1.0 */
+export * as Role from "./schema/Role.js"
+
+/** @since 0.1.0 */
+export * as Enrollment from "./schema/Enrollment.js"
+
+/** @since 0.1.0 */
+export * as Page from "./schema/Page.js"

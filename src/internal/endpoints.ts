@@ -1,0 +1,204 @@
+/**
+ * One declaration per Management API endpoint. The client operations and the
+ * fake tenant both read these, so the method, path, success status, scopes
+ * and documented errors cannot drift apart.
+ */
+import type * as Auth0Error from "../Auth0Error.js"
+
+export type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE"
+
+export interface Endpoint<Extra extends Auth0Error.SpecificTag = Auth0Error.SpecificTag> {
+  /** The public operation, also its span name. */
+  readonly name: string
+  readonly method: Method
+  /** Relative to `/api/v2`; `{name}` marks a segment that comes from the caller. */
+  readonly path: string
+  readonly success: 200 | 201 | 202 | 204
+  /** The statuses beyond the common ones that this endpoint documents. */
+  readonly errors: ReadonlyArray<Extra>
+  /** Any one of these grants access. */
+  readonly scopes: ReadonlyArray<string>
+  /** The key of the items in an `include_totals=true` envelope. */
+  readonly envelope?: "users" | "logs" | "roles"
+}
+
+const endpoint = <const Extra extends Auth0Error.SpecificTag = never>(e: Endpoint<Extra>): Endpoint<Extra> => e
+
+export const listUsers = endpoint({
+  name: "Users.list",
+  method: "GET",
+  path: "/users",
+  success: 200,
+  errors: [],
+  scopes: ["read:users"],
+  envelope: "users"
+})
+
+export const createUser = endpoint({
+  name: "Users.create",
+  method: "POST",
+  path: "/users",
+  success: 201,
+  errors: ["Conflict"],
+  scopes: ["create:users"]
+})
+
+export const getUser = endpoint({
+  name: "Users.get",
+  method: "GET",
+  path: "/users/{id}",
+  success: 200,
+  errors: ["NotFound"],
+  scopes: ["read:users", "read:current_user", "read:user_idp_tokens"]
+})
+
+export const updateUser = endpoint({
+  name: "Users.update",
+  method: "PATCH",
+  path: "/users/{id}",
+  success: 200,
+  errors: ["NotFound", "Conflict"],
+  scopes: ["update:users", "update:users_app_metadata", "update:current_user_metadata"]
+})
+
+export const deleteUser = endpoint({
+  name: "Users.delete",
+  method: "DELETE",
+  path: "/users/{id}",
+  success: 204,
+  errors: [],
+  scopes: ["delete:users", "delete:current_user"]
+})
+
+export const deleteAuthenticationMethods = endpoint({
+  name: "Users.deleteAuthenticationMethods",
+  method: "DELETE",
+  path: "/users/{id}/authentication-methods",
+  success: 204,
+  errors: ["NotFound"],
+  scopes: ["delete:authentication_methods"]
+})
+
+export const deleteMultifactorProvider = endpoint({
+  name: "Users.deleteMultifactorProvider",
+  method: "DELETE",
+  path: "/users/{id}/multifactor/{provider}",
+  success: 204,
+  errors: ["NotFound"],
+  scopes: ["update:users"]
+})
+
+export const enrollments = endpoint({
+  name: "Users.enrollments",
+  method: "GET",
+  path: "/users/{id}/enrollments",
+  success: 200,
+  errors: ["NotFound"],
+  scopes: ["read:users", "read:current_user"]
+})
+
+export const link = endpoint({
+  name: "Users.link",
+  method: "POST",
+  path: "/users/{id}/identities",
+  success: 201,
+  errors: ["NotFound", "Conflict"],
+  scopes: ["update:users", "update:current_user_identities"]
+})
+
+export const unlink = endpoint({
+  name: "Users.unlink",
+  method: "DELETE",
+  path: "/users/{id}/identities/{provider}/{user_id}",
+  success: 200,
+  errors: ["NotFound"],
+  scopes: ["update:users", "update:current_user_identities"]
+})
+
+export const logs = endpoint({
+  name: "Users.logs",
+  method: "GET",
+  path: "/users/{id}/logs",
+  success: 200,
+  errors: ["NotFound"],
+  scopes: ["read:logs", "read:logs_users"],
+  envelope: "logs"
+})
+
+export const regenerateRecoveryCode = endpoint({
+  name: "Users.regenerateRecoveryCode",
+  method: "POST",
+  path: "/users/{id}/recovery-code-regeneration",
+  success: 200,
+  errors: ["NotFound"],
+  scopes: ["update:users"]
+})
+
+export const roles = endpoint({
+  name: "Users.roles",
+  method: "GET",
+  path: "/users/{id}/roles",
+  success: 200,
+  errors: ["NotFound"],
+  scopes: ["read:users", "read:roles", "read:role_members"],
+  envelope: "roles"
+})
+
+/** Every user endpoint, for the fake tenant's router and for tests that walk them all. */
+export const all: ReadonlyArray<Endpoint> = [
+  listUsers,
+  createUser,
+  getUser,
+  updateUser,
+  deleteUser,
+  deleteAuthenticationMethods,
+  deleteMultifactorProvider,
+  enrollments,
+  link,
+  unlink,
+  logs,
+  regenerateRecoveryCode,
+  roles
+]
+
+/** Why a caller's value cannot be a path segment, or undefined when it can. */
+export const segmentProblem = (value: string): string | undefined =>
+  value === ""
+    ? "is empty"
+    : value === "." || value === ".."
+      ? `is "${value}", which URLs resolve as a relative path`
+      : undefined
+
+/**
+ * Fill `{name}` segments with percent-encoded values: `auth0|1` becomes
+ * `auth0%7C1`, and a `/`, `?`, `#` or `%` stays inside its segment.
+ */
+export const fillPath = (template: string, params: Readonly<Record<string, string>>): string =>
+  template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name] ?? ""))
+
+/**
+ * Match a request path (relative to `/api/v2`, still encoded) against a
+ * template; the values come back decoded. Raw `|` is accepted as well as
+ * `%7C`, as Auth0 does.
+ */
+export const matchPath = (template: string, path: string): Record<string, string> | undefined => {
+  const want = template.split("/")
+  const got = path.split("/")
+  if (want.length !== got.length) return undefined
+  const params: Record<string, string> = {}
+  for (let i = 0; i < want.length; i++) {
+    const w = want[i]!
+    const g = got[i]!
+    if (w.startsWith("{")) {
+      if (g === "") return undefined
+      try {
+        params[w.slice(1, -1)] = decodeURIComponent(g)
+      } catch {
+        return undefined
+      }
+    } else if (w !== g) {
+      return undefined
+    }
+  }
+  return params
+}

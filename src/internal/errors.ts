@@ -1,0 +1,121 @@
+/**
+ * From what came back over the wire to an `Auth0Error`.
+ */
+import type * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as Headers from "@effect/platform/Headers"
+import * as Duration from "effect/Duration"
+import * as Auth0Error from "../Auth0Error.js"
+
+interface Where {
+  readonly method: string
+  readonly path: string
+}
+
+/**
+ * Auth0 error bodies are `{ statusCode, error, message, errorCode }`; the token
+ * endpoint answers OAuth-style `{ error, error_description }`. Anything else
+ * (HTML from a proxy, an empty body) leaves both undefined.
+ */
+const readBody = (text: string): { errorCode?: string; description?: string } => {
+  let body: unknown
+  try {
+    body = JSON.parse(text)
+  } catch {
+    return {}
+  }
+  if (typeof body !== "object" || body === null) return {}
+  const b = body as Record<string, unknown>
+  const str = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefined)
+  const errorCode = str(b.errorCode) ?? (str(b.error_description) !== undefined ? str(b.error) : undefined)
+  const description = str(b.message) ?? str(b.error_description)
+  return {
+    ...(errorCode !== undefined ? { errorCode } : {}),
+    ...(description !== undefined ? { description } : {})
+  }
+}
+
+const headerNumber = (headers: Headers.Headers, name: string): number | undefined => {
+  const raw = headers[name]
+  if (raw === undefined || raw.trim() === "") return undefined
+  const n = Number(raw)
+  return Number.isFinite(n) ? n : undefined
+}
+
+/** The tenant bucket's figures, present on successes and 429s alike. */
+export const rateLimitHeaders = (headers: Headers.Headers) => ({
+  limit: headerNumber(headers, "x-ratelimit-limit"),
+  remaining: headerNumber(headers, "x-ratelimit-remaining"),
+  reset: headerNumber(headers, "x-ratelimit-reset")
+})
+
+/**
+ * How long Auth0 asked us to wait: `Retry-After` (seconds or an HTTP date),
+ * else until `X-RateLimit-Reset` (epoch seconds, a timestamp and not a delta).
+ */
+export const retryAfter = (headers: Headers.Headers, nowMillis: number): Duration.Duration | undefined => {
+  const after = headers["retry-after"]
+  if (after !== undefined && after.trim() !== "") {
+    const seconds = Number(after)
+    if (Number.isFinite(seconds)) return Duration.seconds(Math.max(0, seconds))
+    const date = Date.parse(after)
+    if (!Number.isNaN(date)) return Duration.millis(Math.max(0, date - nowMillis))
+  }
+  const reset = headerNumber(headers, "x-ratelimit-reset")
+  return reset === undefined ? undefined : Duration.millis(Math.max(0, reset * 1000 - nowMillis))
+}
+
+/**
+ * Map a non-2xx answer. `documented` lists the statuses beyond the common ones
+ * that the endpoint declares; a 404 or 409 elsewhere is `UnexpectedStatus`.
+ */
+export const fromStatus = (
+  where: Where,
+  status: number,
+  headers: Headers.Headers,
+  bodyText: string,
+  documented: ReadonlyArray<Auth0Error.SpecificTag>,
+  nowMillis: number
+): Auth0Error.Auth0Error => {
+  const answer = { ...where, status, ...readBody(bodyText) }
+  if (status === 429) {
+    const { limit, remaining, reset } = rateLimitHeaders(headers)
+    const wait = retryAfter(headers, nowMillis)
+    return new Auth0Error.RateLimited({
+      ...answer,
+      ...(wait !== undefined ? { retryAfter: wait } : {}),
+      ...(limit !== undefined ? { limit } : {}),
+      ...(remaining !== undefined ? { remaining } : {}),
+      ...(reset !== undefined ? { reset } : {})
+    })
+  }
+  if (status === 401) return new Auth0Error.Unauthorized(answer)
+  if (status === 403) return new Auth0Error.Forbidden(answer)
+  if (status === 404 && documented.includes("NotFound")) return new Auth0Error.NotFound(answer)
+  if (status === 409 && documented.includes("Conflict")) return new Auth0Error.Conflict(answer)
+  if (status === 408) return new Auth0Error.TimeoutError({ ...where, status })
+  if (status === 400 || status === 413 || status === 414 || status === 415 || status === 422) {
+    return new Auth0Error.BadRequest(answer)
+  }
+  if (status >= 500) return new Auth0Error.ServerError(answer)
+  return new Auth0Error.UnexpectedStatus(answer)
+}
+
+/**
+ * A platform transport failure, reduced to its reason and description: the
+ * platform error itself holds the request, and with it the token.
+ */
+export const fromHttpClientError = (where: Where, error: HttpClientError.HttpClientError): Auth0Error.TransportError =>
+  new Auth0Error.TransportError({
+    ...where,
+    reason: error.reason,
+    ...(error.description !== undefined ? { detail: error.description } : {})
+  })
+
+/** Before sending: Auth0 would answer 400 `invalid_uri`, so fail the same way without the round trip. */
+export const invalidSegment = (where: Where, name: string, problem: string): Auth0Error.BadRequest =>
+  new Auth0Error.BadRequest({
+    ...where,
+    status: 400,
+    errorCode: "invalid_uri",
+    description: `The ${name} ${problem}; it cannot be sent as a path segment (not sent)`
+  })
