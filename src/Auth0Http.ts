@@ -162,7 +162,7 @@ const origin = (options: CommonOptions): string => {
   return options.baseUrl.replace(/\/+$/, "")
 }
 
-const telemetry = Buffer.from(JSON.stringify({ name: "effect-auth0", version: "0.1.0" })).toString("base64")
+const telemetry = btoa(JSON.stringify({ name: "effect-auth0", version: "0.1.0" }))
 
 /** Query keys in a stable, sorted order, as Auth0's own SDKs send them. */
 const queryString = (query: RequestInput["query"]): string => {

@@ -126,6 +126,12 @@ describe("documented examples", () => {
     expect(parseError("user_metadata.fav_color:bl*")).toMatch(/user_metadata/)
   })
 
+  it("wildcard pieces may not overlap the prefix or suffix", () => {
+    expect(matches(parsed("nickname:a*bc*cd"), { nickname: "abcd" })).toBe(false)
+    expect(matches(parsed("nickname:a*bc*cd"), { nickname: "abccd" })).toBe(true)
+    expect(matches(parsed("nickname:ab*ba"), { nickname: "aba" })).toBe(false)
+  })
+
   it("? is a literal character, not a wildcard", () => {
     expect(search("name:jan?\\ smith")).toEqual([])
     expect(matches(parsed("nickname:what?"), { nickname: "what?" })).toBe(true)
@@ -505,6 +511,19 @@ describe("properties", () => {
         }
       ),
       { numRuns: 1000 }
+    )
+  })
+
+  it("wildcard search agrees with an equivalent regular expression", () => {
+    // A two-letter alphabet and short strings make overlapping pieces (`ab*ba` vs "aba") common.
+    const letters = (maxLength: number) => fc.string({ unit: fc.constantFrom("a", "b"), maxLength })
+    fc.assert(
+      fc.property(letters(6), fc.array(letters(3), { minLength: 2, maxLength: 4 }), (nickname, parts) => {
+        fc.pre(parts[0] !== "" || parts.join("").length >= 3)
+        const regex = new RegExp(`^${parts.join(".*")}$`)
+        expect(matches(parsed(`nickname:${parts.join("*")}`), { nickname })).toBe(regex.test(nickname))
+      }),
+      { numRuns: 2000 }
     )
   })
 

@@ -1,0 +1,521 @@
+/**
+ * The fake tenant at the HTTP level: authentication, scopes, rate limits,
+ * faults, paging and search in front of the store. It routes by the same
+ * endpoint declarations the client sends from, so the two cannot disagree.
+ * `handle` is synchronous and total: whatever a request holds, it answers.
+ */
+import * as Endpoints from "../../internal/endpoints.js"
+import * as Search from "./search.js"
+import { type Connection, makeRng, Refusal, Store, type UserRecord } from "./store.js"
+
+export interface FakeRequest {
+  readonly method: string
+  /** Path and query as sent, still percent-encoded. */
+  readonly url: string
+  /** Lower-case names. */
+  readonly headers: Readonly<Record<string, string | undefined>>
+  readonly body: string | undefined
+}
+
+export type Fault = "truncate" | "malformed" | "reset"
+
+export interface FakeResponse {
+  readonly status: number
+  readonly headers: Record<string, string>
+  readonly body: string
+  /** Set when a fault was drawn: how the transport should spoil this answer. */
+  readonly fault?: Fault | undefined
+  /** Hold the answer this long first. */
+  readonly delayMillis?: number | undefined
+}
+
+export interface RateLimitOptions {
+  /** Bucket size. */
+  readonly burst: number
+  /** Tokens added back per second. */
+  readonly perSecond: number
+  /** Send `Retry-After` on 429s (Auth0's Management API usually does not). Default false. */
+  readonly retryAfter?: boolean | undefined
+}
+
+export interface FaultOptions {
+  /** Shares of requests (0 to 1), drawn independently in this order. */
+  readonly serverError?: number | undefined
+  readonly rateLimited?: number | undefined
+  readonly malformed?: number | undefined
+  readonly truncate?: number | undefined
+  /** Served form only: the connection is destroyed without an answer. */
+  readonly reset?: number | undefined
+  readonly delay?: { readonly share: number; readonly millis: number } | undefined
+  /** Faults hit the token endpoint too. Default false. */
+  readonly includeToken?: boolean | undefined
+}
+
+export interface TenantOptions {
+  readonly domain?: string | undefined
+  readonly clientId?: string | undefined
+  readonly clientSecret?: string | undefined
+  /** Scopes granted to client-credential tokens. Default: every scope the user endpoints know. */
+  readonly scopes?: ReadonlyArray<string> | undefined
+  /** Lifetime of issued tokens, in seconds. Default 86400. */
+  readonly tokenLifetimeSeconds?: number | undefined
+  readonly connections?: ReadonlyArray<Connection> | undefined
+  readonly rateLimit?: RateLimitOptions | false | undefined
+  readonly faults?: FaultOptions | undefined
+  /** Seed of every random choice: ids, codes and faults. Default 1. */
+  readonly seed?: number | undefined
+}
+
+export interface RecordedRequest {
+  readonly method: string
+  readonly url: string
+  readonly body: string | undefined
+  readonly status: number
+  readonly at: number
+}
+
+export interface TokenGrant {
+  readonly scopes: ReadonlyArray<string>
+  readonly expiresAt: number
+}
+
+const REASONS: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  409: "Conflict",
+  413: "Request Entity Too Large",
+  414: "Request-URI Too Large",
+  415: "Unsupported Media Type",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  503: "Service Unavailable"
+}
+
+export const defaultConnections: ReadonlyArray<Connection> = [
+  { id: "con_ftSSLHb0O7rcUGmF", name: "Username-Password-Authentication", strategy: "auth0" },
+  { id: "con_G00gle0auth2Fake", name: "google-oauth2", strategy: "google-oauth2" }
+]
+
+export const allScopes: ReadonlyArray<string> = [...new Set(Endpoints.all.flatMap((e) => e.scopes))]
+
+const MAX_BODY = 1024 * 1024
+const MAX_URL = 8192
+const MAX_RECORDED = 10_000
+const PAGING_CAP = 1000
+
+const errorBody = (status: number, message: string, errorCode?: string) =>
+  JSON.stringify({
+    statusCode: status,
+    error: REASONS[status] ?? "Error",
+    message,
+    ...(errorCode ? { errorCode } : {})
+  })
+
+const json = (status: number, body: unknown): FakeResponse => ({
+  status,
+  headers: { "content-type": "application/json; charset=utf-8" },
+  body: status === 204 ? "" : JSON.stringify(body)
+})
+
+const refusal = (r: Refusal): FakeResponse => ({
+  status: r.status,
+  headers: { "content-type": "application/json; charset=utf-8" },
+  body: errorBody(r.status, r.message, r.errorCode)
+})
+
+const queryError = (message: string) => new Refusal(400, `Query validation error: '${message}'`, "invalid_query_string")
+
+const intParam = (params: URLSearchParams, name: string, min: number, max: number): number | undefined => {
+  const raw = params.get(name)
+  if (raw === null || raw === "") return undefined
+  if (!/^-?\d+$/.test(raw)) throw queryError(`Expected type integer but found type string' on property ${name} ('`)
+  const n = Number(raw)
+  if (n < min) throw queryError(`Value ${n} is less than minimum ${min}' on property ${name} ('`)
+  if (n > max) throw queryError(`Value ${n} is greater than maximum ${max}' on property ${name} ('`)
+  return n
+}
+
+const boolParam = (params: URLSearchParams, name: string): boolean | undefined => {
+  const raw = params.get(name)
+  if (raw === null || raw === "") return undefined
+  if (raw !== "true" && raw !== "false")
+    throw queryError(`Expected type boolean but found type string' on property ${name} ('`)
+  return raw === "true"
+}
+
+interface Paged<T> {
+  readonly items: ReadonlyArray<T>
+  readonly start: number
+  readonly limit: number
+  readonly total: number
+  readonly totals: boolean
+}
+
+/** Auth0's offset paging: 0-based `page`, `per_page` within bounds, and no page past the first 1000 results. */
+const paginate = <T>(params: URLSearchParams, items: ReadonlyArray<T>, minPerPage: number): Paged<T> => {
+  const perPage = intParam(params, "per_page", minPerPage, 100) ?? 50
+  const page = intParam(params, "page", 0, Number.MAX_SAFE_INTEGER) ?? 0
+  if (page * perPage + perPage > PAGING_CAP) {
+    throw new Refusal(
+      400,
+      "You can only page through the first 1000 records. See https://auth0.com/docs/users/search/v3/view-search-results-by-page#limitation",
+      "invalid_paging"
+    )
+  }
+  const start = page * perPage
+  return {
+    items: items.slice(start, start + perPage),
+    start,
+    limit: perPage,
+    total: items.length,
+    totals: boolParam(params, "include_totals") === true
+  }
+}
+
+export class Tenant {
+  readonly store: Store
+  readonly domain: string
+  readonly clientId: string
+  readonly clientSecret: string
+  readonly scopes: ReadonlyArray<string>
+  readonly tokenLifetimeSeconds: number
+  readonly tokens = new Map<string, TokenGrant>()
+  readonly requests: Array<RecordedRequest> = []
+  rateLimit: RateLimitOptions | false
+  faults: FaultOptions
+  private readonly faultRandom: () => number
+  private bucket: { tokens: number; at: number } | undefined
+
+  constructor(options: TenantOptions = {}) {
+    const seed = options.seed ?? 1
+    this.store = new Store({ connections: options.connections ?? defaultConnections, seed })
+    this.faultRandom = makeRng(seed ^ 0x5f3759df)
+    this.domain = options.domain ?? "fake-tenant.eu.auth0.com"
+    this.clientId = options.clientId ?? "fake-client-id"
+    this.clientSecret = options.clientSecret ?? "fake-client-secret"
+    this.scopes = options.scopes ?? allScopes
+    this.tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? 86_400
+    this.rateLimit = options.rateLimit ?? false
+    this.faults = options.faults ?? {}
+  }
+
+  /** A bearer token the API accepts, as if issued by `/oauth/token`. */
+  issueToken(
+    now: number,
+    scopes: ReadonlyArray<string> = this.scopes,
+    lifetimeSeconds = this.tokenLifetimeSeconds
+  ): string {
+    const token = `fake.${this.store.alnum(40, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")}`
+    this.tokens.set(token, { scopes, expiresAt: now + lifetimeSeconds * 1000 })
+    return token
+  }
+
+  /** The bucket as of `now`, refilled; undefined when rate limiting is off. */
+  bucketState(now: number): { limit: number; remaining: number; reset: number } | undefined {
+    if (this.rateLimit === false) return undefined
+    const { burst, perSecond } = this.rateLimit
+    const b = this.bucket ?? { tokens: burst, at: now }
+    b.tokens = Math.min(burst, b.tokens + ((now - b.at) / 1000) * perSecond)
+    b.at = now
+    this.bucket = b
+    const missing = b.tokens >= burst ? 0 : 1 - (b.tokens % 1)
+    return {
+      limit: burst,
+      remaining: Math.floor(b.tokens),
+      reset: Math.ceil((now + (missing / perSecond) * 1000) / 1000)
+    }
+  }
+
+  private take(now: number): boolean {
+    const state = this.bucketState(now)
+    if (state === undefined) return true
+    if (this.bucket!.tokens < 1) return false
+    this.bucket!.tokens -= 1
+    return true
+  }
+
+  private rateHeaders(now: number): Record<string, string> {
+    const state = this.bucketState(now)
+    return state === undefined
+      ? {}
+      : {
+          "x-ratelimit-limit": String(state.limit),
+          "x-ratelimit-remaining": String(state.remaining),
+          "x-ratelimit-reset": String(state.reset)
+        }
+  }
+
+  private tooManyRequests(now: number): FakeResponse {
+    const headers: Record<string, string> = {
+      "content-type": "application/json; charset=utf-8",
+      ...this.rateHeaders(now)
+    }
+    if (this.rateLimit !== false && this.rateLimit.retryAfter === true) {
+      const waitMillis = Math.max(0, Number(headers["x-ratelimit-reset"] ?? 0) * 1000 - now)
+      headers["retry-after"] = String(Math.max(1, Math.ceil(waitMillis / 1000)))
+    }
+    return { status: 429, headers, body: errorBody(429, "Global limit has been reached", "too_many_requests") }
+  }
+
+  private drawFault(isToken: boolean): FakeResponse | { fault?: Fault; delayMillis?: number } {
+    const f = this.faults
+    if (isToken && f.includeToken !== true) return {}
+    const draw = (share: number | undefined) => share !== undefined && share > 0 && this.faultRandom() < share
+    if (draw(f.serverError)) {
+      return {
+        status: 503,
+        headers: { "content-type": "application/json; charset=utf-8" },
+        body: errorBody(503, "The service is temporarily unavailable (injected fault).")
+      }
+    }
+    if (draw(f.rateLimited))
+      return {
+        status: 429,
+        headers: { "content-type": "application/json; charset=utf-8" },
+        body: errorBody(429, "Global limit has been reached", "too_many_requests")
+      }
+    const out: { fault?: Fault; delayMillis?: number } = {}
+    if (draw(f.malformed)) out.fault = "malformed"
+    else if (draw(f.truncate)) out.fault = "truncate"
+    else if (draw(f.reset)) out.fault = "reset"
+    if (f.delay !== undefined && draw(f.delay.share)) out.delayMillis = f.delay.millis
+    return out
+  }
+
+  handle(request: FakeRequest, now: number): FakeResponse {
+    let response: FakeResponse
+    try {
+      response = this.route(request, now)
+    } catch (error) {
+      response =
+        error instanceof Refusal
+          ? refusal(error)
+          : json(500, { statusCode: 500, error: "Internal Server Error", message: "fake tenant error" })
+    }
+    if (this.requests.length >= MAX_RECORDED) this.requests.shift()
+    this.requests.push({
+      method: request.method,
+      url: request.url,
+      body: request.body,
+      status: response.status,
+      at: now
+    })
+    return response
+  }
+
+  private route(request: FakeRequest, now: number): FakeResponse {
+    if (request.url.length > MAX_URL) throw new Refusal(414, "Request-URI Too Large")
+    let url: URL
+    try {
+      url = new URL(request.url, "http://fake.invalid")
+    } catch {
+      throw new Refusal(400, "Invalid request URI", "invalid_uri")
+    }
+    const isToken = url.pathname === "/oauth/token"
+    const fault = this.drawFault(isToken)
+    if ("status" in fault) return { ...fault, headers: { ...fault.headers, ...(isToken ? {} : this.rateHeaders(now)) } }
+    if (request.body !== undefined && request.body.length > MAX_BODY) {
+      throw new Refusal(413, `Payload content length greater than maximum allowed: ${MAX_BODY}`)
+    }
+    const answer = isToken ? this.token(request, now) : this.api(request, url, now)
+    return { ...answer, ...fault }
+  }
+
+  private token(request: FakeRequest, now: number): FakeResponse {
+    if (request.method !== "POST") throw new Refusal(404, "Not Found")
+    const type = request.headers["content-type"] ?? ""
+    let fields: Record<string, unknown>
+    if (type.startsWith("application/x-www-form-urlencoded")) {
+      fields = Object.fromEntries(new URLSearchParams(request.body ?? ""))
+    } else if (type.startsWith("application/json")) {
+      try {
+        const parsed = JSON.parse(request.body ?? "") as unknown
+        fields =
+          typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)
+            ? (parsed as Record<string, unknown>)
+            : {}
+      } catch {
+        return oauthError(400, "invalid_request", "Invalid request body")
+      }
+    } else {
+      return oauthError(400, "invalid_request", "Unsupported content type")
+    }
+    if (fields.grant_type !== "client_credentials") {
+      return oauthError(
+        403,
+        "unsupported_grant_type",
+        `Grant type '${String(fields.grant_type)}' not allowed for the client.`
+      )
+    }
+    if (fields.client_id !== this.clientId || fields.client_secret !== this.clientSecret) {
+      return oauthError(401, "access_denied", "Unauthorized")
+    }
+    const audience = `https://${this.domain}/api/v2/`
+    if (fields.audience !== audience) {
+      return oauthError(403, "access_denied", `Service not enabled within domain: ${String(fields.audience)}`)
+    }
+    const token = this.issueToken(now)
+    return json(200, {
+      access_token: token,
+      expires_in: this.tokenLifetimeSeconds,
+      scope: this.scopes.join(" "),
+      token_type: "Bearer"
+    })
+  }
+
+  private authorize(request: FakeRequest, endpoint: Endpoints.Endpoint, now: number): void {
+    const header = request.headers["authorization"] ?? ""
+    const match = /^Bearer (.+)$/.exec(header)
+    if (match === null) throw new Refusal(401, "Missing authentication")
+    const grant = this.tokens.get(match[1]!)
+    if (grant === undefined) throw new Refusal(401, "Invalid token")
+    if (grant.expiresAt <= now) throw new Refusal(401, "Expired token received for JSON Web Token validation")
+    if (!endpoint.scopes.some((s) => grant.scopes.includes(s))) {
+      throw new Refusal(403, `Insufficient scope, expected any of: ${endpoint.scopes.join(",")}`, "insufficient_scope")
+    }
+  }
+
+  private api(request: FakeRequest, url: URL, now: number): FakeResponse {
+    if (!url.pathname.startsWith("/api/v2/")) throw new Refusal(404, "Not Found")
+    const path = url.pathname.slice("/api/v2".length)
+    let found: { endpoint: Endpoints.Endpoint; params: Record<string, string> } | undefined
+    for (const endpoint of Endpoints.all) {
+      if (endpoint.method !== request.method) continue
+      const params = Endpoints.matchPath(endpoint.path, path)
+      if (params !== undefined) {
+        found = { endpoint, params }
+        break
+      }
+    }
+    if (found === undefined) throw new Refusal(404, "Not Found")
+    this.authorize(request, found.endpoint, now)
+    if (!this.take(now)) return this.tooManyRequests(now)
+    const response = this.dispatch(found.endpoint, found.params, url.searchParams, request, new Date(now).toISOString())
+    return { ...response, headers: { ...response.headers, ...this.rateHeaders(now) } }
+  }
+
+  private body(request: FakeRequest): unknown {
+    if (request.body === undefined || request.body === "") return undefined
+    const type = request.headers["content-type"] ?? ""
+    if (!type.startsWith("application/json")) throw new Refusal(415, "Unsupported Media Type")
+    try {
+      return JSON.parse(request.body) as unknown
+    } catch {
+      throw new Refusal(400, "Invalid request payload JSON format")
+    }
+  }
+
+  private dispatch(
+    endpoint: Endpoints.Endpoint,
+    params: Record<string, string>,
+    query: URLSearchParams,
+    request: FakeRequest,
+    now: string
+  ): FakeResponse {
+    const store = this.store
+    const id = params.id ?? ""
+    switch (endpoint) {
+      case Endpoints.listUsers:
+        return this.listUsers(query)
+      case Endpoints.createUser:
+        return json(201, store.create(this.body(request), now))
+      case Endpoints.getUser: {
+        const user = store.get(id)
+        if (user === undefined) throw new Refusal(404, "The user does not exist.", "inexistent_user")
+        return json(200, projectUser(user, query))
+      }
+      case Endpoints.updateUser:
+        return json(200, store.update(id, this.body(request) ?? {}, now))
+      case Endpoints.deleteUser:
+        store.delete(id)
+        return json(204, undefined)
+      case Endpoints.deleteAuthenticationMethods:
+        store.deleteAuthenticationMethods(id)
+        return json(204, undefined)
+      case Endpoints.deleteMultifactorProvider:
+        store.deleteMultifactorProvider(id, params.provider ?? "")
+        return json(204, undefined)
+      case Endpoints.enrollments:
+        return json(200, store.enrollmentsOf(id))
+      case Endpoints.link:
+        return json(201, store.link(id, this.body(request), now))
+      case Endpoints.unlink:
+        return json(200, store.unlink(id, params.provider ?? "", params.user_id ?? "", now))
+      case Endpoints.logs: {
+        const sort = query.get("sort") ?? "date:-1"
+        const order = Search.compareBy(sort)
+        if (!order.ok) throw queryError(order.error)
+        const sorted = [...store.logsOf(id)].sort(order.compare)
+        const page = paginate(query, sorted, 1)
+        return json(
+          200,
+          page.totals
+            ? { start: page.start, limit: page.limit, length: page.items.length, total: page.total, logs: page.items }
+            : page.items
+        )
+      }
+      case Endpoints.regenerateRecoveryCode:
+        return json(200, { recovery_code: store.regenerateRecoveryCode(id) })
+      case Endpoints.roles: {
+        const page = paginate(query, store.rolesOf(id), 1)
+        return json(
+          200,
+          page.totals ? { roles: page.items, start: page.start, limit: page.limit, total: page.total } : page.items
+        )
+      }
+      default:
+        throw new Refusal(404, "Not Found")
+    }
+  }
+
+  private listUsers(query: URLSearchParams): FakeResponse {
+    const engine = query.get("search_engine")
+    if (engine !== null && engine !== "v3") {
+      throw queryError(`search_engine ${engine} is no longer supported; use v3`)
+    }
+    let users: Array<UserRecord> = [...this.store.users.values()]
+    const q = query.get("q")
+    if (q !== null && q.trim() !== "") {
+      const parsed = Search.parse(q)
+      if (!parsed.ok) throw new Refusal(400, parsed.error, "invalid_query_string")
+      users = users.filter((user) => Search.matches(parsed.query, user))
+    }
+    const sort = query.get("sort")
+    if (sort !== null && sort !== "") {
+      const order = Search.compareBy(sort)
+      if (!order.ok) throw queryError(order.error)
+      users.sort(order.compare)
+    }
+    const page = paginate(query, users, 0)
+    const items = page.items.map((user) => projectUser(structuredClone(user), query))
+    return json(
+      200,
+      page.totals
+        ? { start: page.start, limit: page.limit, length: items.length, users: items, total: page.total }
+        : items
+    )
+  }
+}
+
+const projectUser = (user: UserRecord, query: URLSearchParams): Record<string, unknown> => {
+  const fields = query.get("fields")
+  if (fields === null || fields === "") return user
+  const include = boolParam(query, "include_fields") ?? true
+  return Search.project(
+    user,
+    fields
+      .split(",")
+      .map((f) => f.trim())
+      .filter((f) => f !== ""),
+    include
+  )
+}
+
+const oauthError = (status: number, error: string, description: string): FakeResponse => ({
+  status,
+  headers: { "content-type": "application/json" },
+  body: JSON.stringify({ error, error_description: description })
+})

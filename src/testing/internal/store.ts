@@ -1,0 +1,502 @@
+/**
+ * The fake tenant's data: users, their logs, roles and enrollments, with the
+ * rules Auth0 applies when they change. Synchronous and self-contained: one
+ * call is one atomic change, so no request can leave the store half-written.
+ */
+
+export type Json = null | boolean | number | string | ReadonlyArray<Json> | { readonly [key: string]: Json }
+export type UserRecord = Record<string, unknown> & { user_id: string }
+
+/** A failure the HTTP layer turns into Auth0's error body. */
+export class Refusal {
+  readonly _tag = "Refusal"
+  constructor(
+    readonly status: number,
+    readonly message: string,
+    readonly errorCode?: string
+  ) {}
+}
+
+/** mulberry32: small, fast, and the same sequence for the same seed. */
+export const makeRng = (seed: number) => {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+export interface Connection {
+  readonly id: string
+  readonly name: string
+  /** `auth0` for database connections, else the social / enterprise provider. */
+  readonly strategy: string
+}
+
+export interface Role {
+  readonly id: string
+  readonly name: string
+  readonly description?: string
+}
+
+export interface Enrollment {
+  readonly id: string
+  readonly status: "pending" | "confirmed"
+  readonly type: string
+  readonly name?: string
+  readonly phone_number?: string
+  readonly auth_method?: string
+  readonly enrolled_at?: string
+}
+
+export interface LogRecord extends Record<string, unknown> {
+  readonly log_id: string
+  readonly date: string
+  readonly type: string
+}
+
+const ROOT_STRINGS: Record<string, readonly [number, number]> = {
+  given_name: [1, 150],
+  family_name: [1, 150],
+  name: [1, 300],
+  nickname: [1, 300],
+  username: [1, 128],
+  picture: [1, 2048],
+  email: [3, 512],
+  phone_number: [2, 20],
+  password: [1, 1024],
+  user_id: [0, 255],
+  connection: [1, 512],
+  client_id: [1, 512]
+}
+const CREATE_FIELDS = new Set([
+  "connection",
+  "email",
+  "phone_number",
+  "user_metadata",
+  "app_metadata",
+  "blocked",
+  "email_verified",
+  "phone_verified",
+  "verify_email",
+  "given_name",
+  "family_name",
+  "name",
+  "nickname",
+  "picture",
+  "user_id",
+  "password",
+  "username"
+])
+const UPDATE_FIELDS = new Set([...CREATE_FIELDS, "verify_phone_number", "client_id", "verify_password"])
+const BOOLEANS = new Set([
+  "blocked",
+  "email_verified",
+  "phone_verified",
+  "verify_email",
+  "verify_phone_number",
+  "verify_password"
+])
+const NULLABLE = new Set([
+  "email",
+  "phone_number",
+  "given_name",
+  "family_name",
+  "name",
+  "nickname",
+  "picture",
+  "username",
+  "password"
+])
+const METADATA_LIMIT = 16 * 1024
+
+const invalid = (message: string) => new Refusal(400, `Payload validation error: '${message}'`, "invalid_body")
+
+const isObject = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
+
+const typeName = (u: unknown) => (u === null ? "null" : Array.isArray(u) ? "array" : typeof u)
+
+/** Check a create or update body against Auth0's schema; the first problem wins, as in Auth0's messages. */
+const validateBody = (
+  body: unknown,
+  allowed: ReadonlySet<string>,
+  update: boolean
+): Refusal | Record<string, unknown> => {
+  if (!isObject(body)) return invalid(`Expected type object but found type ${typeName(body)}`)
+  for (const [key, value] of Object.entries(body)) {
+    if (!allowed.has(key)) return invalid(`Additional properties not allowed: ${key}`)
+    if (value === null && update && NULLABLE.has(key)) continue
+    if (BOOLEANS.has(key)) {
+      if (typeof value !== "boolean")
+        return invalid(`Expected type boolean but found type ${typeName(value)}' on property ${key} ('`)
+    } else if (key === "user_metadata" || key === "app_metadata") {
+      if (!isObject(value))
+        return invalid(`Expected type object but found type ${typeName(value)}' on property ${key} ('`)
+      for (const k of Object.keys(value)) {
+        if (k.includes(".") || k.includes("$")) return invalid(`Metadata keys must not contain '.' or '$': ${k}`)
+      }
+      if (JSON.stringify(value).length > METADATA_LIMIT) return invalid(`${key} is larger than ${METADATA_LIMIT} bytes`)
+    } else if (key in ROOT_STRINGS) {
+      if (typeof value !== "string")
+        return invalid(`Expected type string but found type ${typeName(value)}' on property ${key} ('`)
+      const [min, max] = ROOT_STRINGS[key]!
+      if (value.length < min)
+        return invalid(`String is too short (${value.length} chars), minimum ${min}' on property ${key} ('`)
+      if (value.length > max)
+        return invalid(`String is too long (${value.length} chars), maximum ${max}' on property ${key} ('`)
+      if (key === "email" && !/^[^\s@]+@[^\s@]+$/.test(value))
+        return invalid(`Object didn't pass validation for format email: ${value}' on property email ('`)
+      if (key === "phone_number" && !/^\+[0-9]{1,15}$/.test(value))
+        return invalid(`String does not match pattern ^\\+[0-9]{1,15}$: ${value}' on property phone_number ('`)
+      if (key === "user_id" && /\s/.test(value)) return invalid(`user_id must not contain whitespace`)
+    }
+  }
+  return body
+}
+
+/** `app_metadata` / `user_metadata` update: one level deep, `null` deleting a key, `{}` clearing all. */
+const mergeMetadata = (current: unknown, patch: Record<string, unknown>): Record<string, unknown> | undefined => {
+  if (Object.keys(patch).length === 0) return undefined
+  const next: Record<string, unknown> = isObject(current) ? { ...current } : {}
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete next[key]
+    else next[key] = value
+  }
+  return Object.keys(next).length === 0 ? undefined : next
+}
+
+const PROFILE_KEYS = [
+  "email",
+  "email_verified",
+  "name",
+  "username",
+  "given_name",
+  "family_name",
+  "nickname",
+  "picture",
+  "phone_number",
+  "phone_verified"
+]
+
+const profileOf = (user: Record<string, unknown>): Record<string, unknown> => {
+  const profile: Record<string, unknown> = {}
+  for (const key of PROFILE_KEYS) if (user[key] !== undefined) profile[key] = user[key]
+  return profile
+}
+
+const clone = <A>(a: A): A => structuredClone(a)
+
+export interface StoreOptions {
+  readonly connections: ReadonlyArray<Connection>
+  readonly seed: number
+}
+
+export class Store {
+  readonly users = new Map<string, UserRecord>()
+  readonly logs = new Map<string, Array<LogRecord>>()
+  readonly roles = new Map<string, Role>()
+  readonly userRoles = new Map<string, Array<string>>()
+  readonly enrollments = new Map<string, Array<Enrollment>>()
+  readonly connections: ReadonlyArray<Connection>
+  readonly random: () => number
+  private logCounter = 0
+
+  constructor(options: StoreOptions) {
+    this.connections = options.connections
+    this.random = makeRng(options.seed)
+  }
+
+  hex(length: number): string {
+    let s = ""
+    for (let i = 0; i < length; i++) s += Math.floor(this.random() * 16).toString(16)
+    return s
+  }
+
+  alnum(length: number, alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"): string {
+    let s = ""
+    for (let i = 0; i < length; i++) s += alphabet[Math.floor(this.random() * alphabet.length)]
+    return s
+  }
+
+  connection(name: string): Connection | undefined {
+    return this.connections.find((c) => c.name === name)
+  }
+
+  /** A copy, so callers can never reach into the store. */
+  get(id: string): UserRecord | undefined {
+    const user = this.users.get(id)
+    return user === undefined ? undefined : clone(user)
+  }
+
+  private require(id: string): UserRecord {
+    const user = this.users.get(id)
+    if (user === undefined) throw new Refusal(404, "The user does not exist.", "inexistent_user")
+    return user
+  }
+
+  private emailTaken(connection: string, email: string, except?: string): boolean {
+    const lower = email.toLowerCase()
+    for (const user of this.users.values()) {
+      if (user.user_id === except) continue
+      const identities = (user.identities as Array<Record<string, unknown>> | undefined) ?? []
+      if (String(user.email ?? "").toLowerCase() === lower && identities.some((i) => i.connection === connection)) {
+        return true
+      }
+    }
+    return false
+  }
+
+  /**
+   * `POST /users`. Seeding passes `requirePassword: false` and `extras`: fields only Auth0 itself sets
+   * (`created_at`, `logins_count`, `last_login`, `multifactor`, …).
+   */
+  create(
+    body: unknown,
+    now: string,
+    options: { readonly requirePassword?: boolean; readonly extras?: Readonly<Record<string, unknown>> } = {}
+  ): UserRecord {
+    const checked = validateBody(body, CREATE_FIELDS, false)
+    if (checked instanceof Refusal) throw checked
+    if (typeof checked.connection !== "string") throw invalid("Missing required property: connection")
+    const connection = this.connection(checked.connection)
+    if (connection === undefined) throw new Refusal(400, "The connection does not exist.", "inexistent_connection")
+    const isDatabase = connection.strategy === "auth0"
+    if (
+      isDatabase &&
+      checked.email === undefined &&
+      checked.username === undefined &&
+      checked.phone_number === undefined
+    ) {
+      throw invalid("Missing required property: email")
+    }
+    if (isDatabase && options.requirePassword !== false && checked.password === undefined) {
+      throw invalid("Missing required property: password")
+    }
+    const email = typeof checked.email === "string" ? checked.email.toLowerCase() : undefined
+    if (email !== undefined && this.emailTaken(connection.name, email)) {
+      throw new Refusal(409, "The user already exists.", "auth0_idp_error")
+    }
+    const rawId = typeof checked.user_id === "string" && checked.user_id !== "" ? checked.user_id : this.hex(24)
+    const user_id = `${connection.strategy}|${rawId}`
+    if (this.users.has(user_id)) throw new Refusal(409, "The user already exists.", "auth0_idp_error")
+    const user: UserRecord = { user_id, created_at: now, updated_at: now }
+    if (email !== undefined) user.email = email
+    user.email_verified = checked.email_verified === true
+    for (const key of ["username", "phone_number", "given_name", "family_name", "blocked", "phone_verified"]) {
+      if (checked[key] !== undefined) user[key] = checked[key]
+    }
+    user.name = (checked.name as string | undefined) ?? email ?? (checked.username as string | undefined) ?? user_id
+    user.nickname =
+      (checked.nickname as string | undefined) ??
+      email?.split("@")[0] ??
+      (checked.username as string | undefined) ??
+      rawId
+    user.picture =
+      (checked.picture as string | undefined) ??
+      `https://s.gravatar.com/avatar/${this.hex(32)}?s=480&r=pg&d=https%3A%2F%2Fcdn.auth0.com%2Favatars%2F${String(user.nickname).slice(0, 2).toLowerCase()}.png`
+    user.identities = [
+      { connection: connection.name, user_id: rawId, provider: connection.strategy, isSocial: !isDatabase }
+    ]
+    if (isObject(checked.user_metadata) && Object.keys(checked.user_metadata).length > 0)
+      user.user_metadata = checked.user_metadata
+    if (isObject(checked.app_metadata) && Object.keys(checked.app_metadata).length > 0)
+      user.app_metadata = checked.app_metadata
+    Object.assign(user, structuredClone(options.extras ?? {}), { user_id })
+    this.users.set(user_id, user)
+    return clone(user)
+  }
+
+  update(id: string, body: unknown, now: string): UserRecord {
+    const user = this.require(id)
+    const checked = validateBody(body, UPDATE_FIELDS, true)
+    if (checked instanceof Refusal) throw checked
+    if (checked.password !== undefined && checked.email !== undefined) {
+      throw new Refusal(400, "Cannot update password and email simultaneously", "invalid_body")
+    }
+    if (checked.password !== undefined && checked.email_verified !== undefined) {
+      throw new Refusal(400, "Cannot update password and email_verified simultaneously", "invalid_body")
+    }
+    if (checked.username !== undefined && checked.password !== undefined) {
+      throw new Refusal(400, "Cannot update username and password simultaneously", "invalid_body")
+    }
+    const next: UserRecord = { ...user }
+    for (const [key, value] of Object.entries(checked)) {
+      if (key === "user_metadata" || key === "app_metadata") {
+        const merged = mergeMetadata(next[key], value as Record<string, unknown>)
+        if (merged === undefined) delete next[key]
+        else next[key] = merged
+      } else if (key === "password") {
+        if (value !== null) next.last_password_reset = now
+      } else if (["connection", "client_id", "verify_email", "verify_phone_number", "verify_password"].includes(key)) {
+        continue
+      } else if (value === null) {
+        delete next[key]
+      } else {
+        next[key] = key === "email" ? String(value).toLowerCase() : value
+      }
+    }
+    if (typeof checked.email === "string") {
+      const primary = (next.identities as Array<Record<string, unknown>>)[0]
+      if (primary && this.emailTaken(String(primary.connection), checked.email, id)) {
+        throw new Refusal(409, "The specified new email already exists", "email_conflict")
+      }
+    }
+    next.updated_at = now
+    this.users.set(id, next)
+    return clone(next)
+  }
+
+  delete(id: string): void {
+    this.users.delete(id)
+    this.logs.delete(id)
+    this.userRoles.delete(id)
+    this.enrollments.delete(id)
+  }
+
+  deleteAuthenticationMethods(id: string): void {
+    const user = this.require(id)
+    this.enrollments.delete(id)
+    delete user.multifactor
+  }
+
+  deleteMultifactorProvider(id: string, provider: string): void {
+    const user = this.require(id)
+    if (provider !== "duo" && provider !== "google-authenticator") {
+      throw new Refusal(
+        400,
+        `Path validation error: 'No enum match for: "${provider}"' on property provider`,
+        "invalid_uri"
+      )
+    }
+    const remaining = ((user.multifactor as Array<string> | undefined) ?? []).filter((p) => p !== provider)
+    if (remaining.length === 0) delete user.multifactor
+    else user.multifactor = remaining
+  }
+
+  enrollmentsOf(id: string): ReadonlyArray<Enrollment> {
+    this.require(id)
+    return clone(this.enrollments.get(id) ?? [])
+  }
+
+  link(id: string, body: unknown, now: string): ReadonlyArray<unknown> {
+    const primary = this.require(id)
+    if (!isObject(body) || Object.keys(body).length === 0)
+      throw invalid("Expected type object with at least 1 property")
+    let secondaryId: string
+    if ("link_with" in body) {
+      if (Object.keys(body).length !== 1)
+        throw invalid("link_with must not be sent with provider, user_id or connection_id")
+      if (typeof body.link_with !== "string") throw invalid("Expected type string on property link_with")
+      secondaryId = subjectOf(body.link_with)
+    } else {
+      for (const key of Object.keys(body)) {
+        if (!["provider", "user_id", "connection_id"].includes(key))
+          throw invalid(`Additional properties not allowed: ${key}`)
+      }
+      if (typeof body.provider !== "string" || body.provider === "")
+        throw invalid("Missing required property: provider")
+      if (typeof body.user_id !== "string" && typeof body.user_id !== "number")
+        throw invalid("Missing required property: user_id")
+      if (
+        body.connection_id !== undefined &&
+        (typeof body.connection_id !== "string" || !/^con_[A-Za-z0-9]{16}$/.test(body.connection_id))
+      ) {
+        throw invalid("String does not match pattern ^con_[A-Za-z0-9]{16}$' on property connection_id ('")
+      }
+      const raw = String(body.user_id)
+      // Auth0 accepts the secondary id with or without its provider prefix (the recordings send it prefixed).
+      secondaryId = raw.startsWith(`${body.provider}|`) ? raw : `${body.provider}|${raw}`
+    }
+    if (secondaryId === id) throw new Refusal(400, "Main identity and the new one are the same.", "invalid_body")
+    const identities = primary.identities as Array<Record<string, unknown>>
+    if (identities.some((i) => `${i.provider}|${i.user_id}` === secondaryId)) {
+      throw new Refusal(409, "Specified identity already exists", "identity_conflict")
+    }
+    const secondary = this.users.get(secondaryId)
+    if (secondary === undefined) throw new Refusal(400, "The user to link does not exist.", "invalid_body")
+    const moved = (secondary.identities as Array<Record<string, unknown>>).map((identity) => ({
+      profileData: profileOf(secondary),
+      ...identity
+    }))
+    const first = identities[0]
+    const primaryIdentities =
+      first === undefined ? [] : [{ profileData: profileOf(primary), ...first }, ...identities.slice(1)]
+    const next: UserRecord = { ...primary, identities: [...primaryIdentities, ...moved], updated_at: now }
+    this.users.set(id, next)
+    this.delete(secondaryId)
+    return clone(next.identities as Array<unknown>)
+  }
+
+  unlink(id: string, provider: string, secondaryId: string, now: string): ReadonlyArray<unknown> {
+    const primary = this.require(id)
+    const identities = primary.identities as Array<Record<string, unknown>>
+    const index = identities.findIndex((i) => i.provider === provider && String(i.user_id) === secondaryId)
+    if (index === 0) throw new Refusal(400, "Main identity cannot be removed", "invalid_uri")
+    if (index === -1) return clone(identities)
+    const identity = identities[index]!
+    const { profileData, ...bare } = identity
+    const remaining = identities.filter((_, i) => i !== index)
+    this.users.set(id, { ...primary, identities: remaining, updated_at: now })
+    const restoredId = `${provider}|${secondaryId}`
+    const restored: UserRecord = {
+      ...(isObject(profileData) ? profileData : {}),
+      user_id: restoredId,
+      identities: [bare],
+      created_at: now,
+      updated_at: now
+    }
+    this.users.set(restoredId, restored)
+    return clone(remaining)
+  }
+
+  addLog(userId: string, event: Partial<LogRecord> & { readonly type: string }, now: string): LogRecord {
+    const sequence = String(++this.logCounter).padStart(20, "0")
+    const log: LogRecord = {
+      date: now,
+      description: "",
+      user_id: userId,
+      ...event,
+      log_id: event.log_id ?? `900${now.replace(/\D/g, "").padEnd(17, "0")}${sequence}`
+    }
+    const list = this.logs.get(userId) ?? []
+    list.push(log)
+    this.logs.set(userId, list)
+    return clone(log)
+  }
+
+  logsOf(id: string): ReadonlyArray<LogRecord> {
+    this.require(id)
+    return this.logs.get(id) ?? []
+  }
+
+  rolesOf(id: string): ReadonlyArray<Role> {
+    this.require(id)
+    return (this.userRoles.get(id) ?? []).flatMap((roleId) => {
+      const role = this.roles.get(roleId)
+      return role === undefined ? [] : [clone(role)]
+    })
+  }
+
+  regenerateRecoveryCode(id: string): string {
+    this.require(id)
+    const confirmed = (this.enrollments.get(id) ?? []).some((e) => e.status === "confirmed")
+    if (!confirmed) throw new Refusal(404, "Enrollment not found.", "enrollment_not_found")
+    return this.alnum(24)
+  }
+}
+
+/** The `sub` of a secondary account's ID token; the fake checks no signature. */
+const subjectOf = (jwt: string): string => {
+  const payload = jwt.split(".")[1]
+  if (payload === undefined) throw invalid("link_with is not a JWT")
+  try {
+    const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as unknown
+    if (isObject(claims) && typeof claims.sub === "string") return claims.sub
+  } catch {
+    // fall through to the refusal
+  }
+  throw invalid("link_with is not a JWT with a sub claim")
+}
