@@ -21,6 +21,7 @@ import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import * as Auth0Error from "./Auth0Error.js"
 import * as Endpoints from "./internal/endpoints.js"
 import * as Errors from "./internal/errors.js"
@@ -53,6 +54,12 @@ export declare namespace Auth0Http {
       input: RequestInput,
       schema: Schema.Schema<A, I>
     ) => Effect.Effect<A, Auth0Error.For<X>>
+    /**
+     * Stream the bytes at an absolute URL that Auth0 handed out (an export
+     * file's signed `location`), through the same `HttpClient` but without the
+     * bearer token: it must not travel to a third-party host.
+     */
+    readonly download: (url: string) => Stream.Stream<Uint8Array, Auth0Error.Common>
   }
 }
 
@@ -285,7 +292,31 @@ export const make = (
       )
     }
 
-    return Auth0Http.of({ apiUrl, request })
+    const download = (url: string): Stream.Stream<Uint8Array, Auth0Error.Common> => {
+      const where = { method: "GET", path: new URL(url).pathname }
+      const get = client.execute(HttpClientRequest.get(url)).pipe(
+        Effect.mapError((error) => Errors.fromHttpClientError(where, error)),
+        Effect.timeoutFail({ duration: timeout, onTimeout: () => new Auth0Error.TimeoutError({ ...where, timeout }) }),
+        Effect.flatMap((response) =>
+          response.status >= 200 && response.status < 300
+            ? Effect.succeed(response.stream.pipe(Stream.mapError((error) => Errors.fromHttpClientError(where, error))))
+            : Effect.flatMap(
+                Effect.zip(
+                  Effect.orElseSucceed(response.text, () => ""),
+                  Clock.currentTimeMillis
+                ),
+                ([text, now]) =>
+                  Effect.fail(
+                    Errors.fromStatus(where, response.status, response.headers, text, [], now) as Auth0Error.Common
+                  )
+              )
+        ),
+        Effect.withSpan("Auth0Http.download", { kind: "client", attributes: { "http.request.method": "GET" } })
+      )
+      return Stream.unwrap(get)
+    }
+
+    return Auth0Http.of({ apiUrl, request, download })
   })
 
 const tokenLayer = (options: Options): Layer.Layer<TokenProvider.TokenProvider, never, HttpClient.HttpClient> => {

@@ -144,6 +144,24 @@ export const roles = endpoint({
   envelope: "roles"
 })
 
+export const createExportJob = endpoint({
+  name: "Users.export",
+  method: "POST",
+  path: "/jobs/users-exports",
+  success: 200,
+  errors: [],
+  scopes: ["read:users"]
+})
+
+export const getJob = endpoint({
+  name: "Jobs.get",
+  method: "GET",
+  path: "/jobs/{id}",
+  success: 200,
+  errors: ["NotFound"],
+  scopes: ["create:users", "read:users"]
+})
+
 /** Every user endpoint, for the fake tenant's router and for tests that walk them all. */
 export const all: ReadonlyArray<Endpoint> = [
   listUsers,
@@ -158,7 +176,9 @@ export const all: ReadonlyArray<Endpoint> = [
   unlink,
   logs,
   regenerateRecoveryCode,
-  roles
+  roles,
+  createExportJob,
+  getJob
 ]
 
 /** Why a caller's value cannot be a path segment, or undefined when it can. */
