@@ -240,6 +240,30 @@ export class DecodeError extends Schema.TaggedError<DecodeError>("effect-auth0/D
 }
 
 /**
+ * A listing would go past Auth0's 1000-result cap and could not be narrowed
+ * enough to fit under it (for example more than 1000 users created in the same
+ * millisecond), or the caller did not allow stopping at the cap. Raised instead
+ * of ending the stream quietly with results missing.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class LimitExceeded extends Schema.TaggedError<LimitExceeded>("effect-auth0/LimitExceeded")("LimitExceeded", {
+  ...Where,
+  /** How many results the listing reported. */
+  total: Schema.Number,
+  /** What was being listed, e.g. the search query of the range that did not fit. */
+  scope: Schema.String,
+  detail: Schema.String
+}) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  override get message(): string {
+    return `${this.method} ${this.path}: ${this.total} results for ${this.scope}, past Auth0's 1000-result cap: ${this.detail}`
+  }
+}
+
+/**
  * Failures every request can meet, whatever the endpoint.
  *
  * @since 0.1.0
@@ -286,7 +310,7 @@ export type For<Tag extends SpecificTag> = Common | Extract<Specific, { readonly
  * @since 0.1.0
  * @category models
  */
-export type Auth0Error = Common | Specific
+export type Auth0Error = Common | Specific | LimitExceeded
 
 /**
  * @example

@@ -6,10 +6,14 @@
  * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import * as Auth0Error from "./Auth0Error.js"
 import { Auth0Http } from "./Auth0Http.js"
 import * as Endpoints from "./internal/endpoints.js"
+import * as Paging from "./internal/paging.js"
 import { Enrollment, RecoveryCode } from "./schema/Enrollment.js"
 import { Identity } from "./schema/Identity.js"
 import { LogEvent } from "./schema/LogEvent.js"
@@ -449,3 +453,143 @@ export const roles = Effect.fn(Endpoints.roles.name)(function* (id: string, para
   )
   return "roles" in page ? page : { ...bare(page, params), roles: page }
 })
+
+const STREAM_PAGE = 100
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface StreamParams extends Omit<ListParams, "page" | "per_page" | "sort" | "search_engine"> {
+  /** `created_at:1` (default) or `created_at:-1`; any other field when the matches fit under the cap. */
+  readonly sort?: string | undefined
+}
+
+/**
+ * Every user matching `q`, each exactly once, in the requested `sort`, with
+ * constant memory. When more than 1000 users match (Auth0's cap for one
+ * query), the query is split into `created_at` ranges AND-ed to `q`, halved
+ * until each fits. Fails with `LimitExceeded` rather than truncating: when a
+ * range of one millisecond still holds 1000 users, or when more than 1000
+ * match and the sort is not by `created_at`.
+ *
+ * @example
+ * ```ts
+ * import { Stream } from "effect"
+ * import { Users } from "effect-auth0"
+ * const admins = Users.stream({ q: "app_metadata.admin:true" }).pipe(Stream.runCollect)
+ * ```
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const stream = (params: StreamParams = {}) => {
+  const sort = params.sort ?? "created_at:1"
+  const byCreatedAt = sort === "created_at:1" || sort === "created_at:-1"
+  const fetch = (q: string | undefined, page: number) =>
+    Effect.map(list({ ...params, q, sort, page, per_page: STREAM_PAGE }), (p) => ({ ...p, items: p.users }))
+  const edge = (order: "created_at:1" | "created_at:-1") =>
+    Effect.map(
+      list({ q: params.q, sort: order, per_page: 1, fields: ["user_id", "created_at"], include_fields: true }),
+      (page) => {
+        const at = page.users[0]?.created_at
+        return at === undefined ? Option.none<number>() : Option.some(Date.parse(at))
+      }
+    )
+  const limitExceeded = (q: string, total: number, detail: string) =>
+    new Auth0Error.LimitExceeded({ method: "GET", path: "/api/v2/users", total, scope: `q=${q}`, detail })
+  if (!byCreatedAt) {
+    return Stream.unwrap(
+      Effect.map(fetch(params.q, 0), (first) =>
+        Paging.pagesFrom(first, (page) => fetch(params.q, page), {
+          perPage: STREAM_PAGE,
+          stopAtCap: false,
+          limitExceeded: (total) =>
+            limitExceeded(params.q ?? "", total, `only a created_at sort can be split into ranges; sort was ${sort}`)
+        })
+      )
+    )
+  }
+  return Paging.splitByCreatedAt({
+    q: params.q,
+    descending: sort === "created_at:-1",
+    perPage: STREAM_PAGE,
+    fetch,
+    bounds: Effect.map(Effect.all([edge("created_at:1"), edge("created_at:-1")]), ([oldest, newest]) =>
+      Option.all([oldest, newest])
+    ),
+    limitExceeded
+  })
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface CappedStreamParams {
+  readonly per_page?: number | undefined
+  readonly sort?: string | undefined
+  /** End quietly at Auth0's 1000-result cap instead of failing with `LimitExceeded`. Default false. */
+  readonly stopAtCap?: boolean | undefined
+}
+
+const capped = <A, E>(
+  path: string,
+  params: CappedStreamParams,
+  fetch: (page: number, perPage: number) => Effect.Effect<Paging.Page<A>, E>
+) => {
+  const perPage = params.per_page ?? STREAM_PAGE
+  return Stream.unwrap(
+    Effect.map(fetch(0, perPage), (first) =>
+      Paging.pagesFrom(first, (page) => fetch(page, perPage), {
+        perPage,
+        stopAtCap: params.stopAtCap === true,
+        limitExceeded: (total) =>
+          new Auth0Error.LimitExceeded({
+            method: "GET",
+            path,
+            total,
+            scope: path,
+            detail: "Auth0 lists only the first 1000; pass stopAtCap: true to end there"
+          })
+      })
+    )
+  )
+}
+
+/**
+ * Every log event of a user, page by page. Auth0 lists only the first 1000:
+ * past them the stream fails with `LimitExceeded`, unless `stopAtCap`.
+ *
+ * @example
+ * ```ts
+ * import { Stream } from "effect"
+ * import { Users } from "effect-auth0"
+ * const recent = Users.logsStream("auth0|63d17c4c5d69f3e86d515d1c", { sort: "date:-1", stopAtCap: true }).pipe(Stream.take(10))
+ * ```
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const logsStream = (id: string, params: CappedStreamParams = {}) =>
+  capped(`/api/v2/users/${encodeURIComponent(id)}/logs`, params, (page, perPage) =>
+    Effect.map(logs(id, { page, per_page: perPage, sort: params.sort }), (p) => ({ ...p, items: p.logs }))
+  )
+
+/**
+ * Every role assigned to a user, page by page (see `logsStream` for the cap).
+ *
+ * @example
+ * ```ts
+ * import { Stream } from "effect"
+ * import { Users } from "effect-auth0"
+ * const names = Users.rolesStream("auth0|63d17c50e99d3933163bdda9").pipe(Stream.map((role) => role.name), Stream.runCollect)
+ * ```
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const rolesStream = (id: string, params: Omit<CappedStreamParams, "sort"> = {}) =>
+  capped(`/api/v2/users/${encodeURIComponent(id)}/roles`, params, (page, perPage) =>
+    Effect.map(roles(id, { page, per_page: perPage }), (p) => ({ ...p, items: p.roles }))
+  )
