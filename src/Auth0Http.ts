@@ -15,6 +15,7 @@ import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
 import { identity } from "effect/Function"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
@@ -25,6 +26,7 @@ import * as Stream from "effect/Stream"
 import * as Auth0Error from "./Auth0Error.js"
 import * as Endpoints from "./internal/endpoints.js"
 import * as Errors from "./internal/errors.js"
+import * as Pacer from "./internal/pacer.js"
 import * as Retry from "./Retry.js"
 import * as TokenProvider from "./TokenProvider.js"
 
@@ -93,6 +95,14 @@ export interface CommonOptions {
   readonly retry?: Retry.Policy | false | undefined
   /** Per attempt, from sending to the last byte of the answer. Default 30 seconds. */
   readonly timeout?: Duration.DurationInput | undefined
+  /**
+   * Hold requests while the tenant's rate-limit bucket is (estimated) empty,
+   * reading `X-RateLimit-*` from every answer, instead of sending them into
+   * 429s. Shared by every fiber that uses this layer. Default true.
+   */
+  readonly pacing?: boolean | undefined
+  /** At most this many requests in flight at once from this layer. Default: no limit. */
+  readonly maxConcurrency?: number | undefined
   /** Wrap the `HttpClient` (proxies, extra headers, tracing). */
   readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
 }
@@ -220,6 +230,11 @@ export const make = (
     )
     const timeout = Duration.decode(options.timeout ?? "30 seconds")
     const retry = options.retry === undefined ? Retry.defaultPolicy : options.retry
+    const pacer = options.pacing === false ? Pacer.none : yield* Pacer.make
+    const concurrency =
+      options.maxConcurrency === undefined
+        ? identity
+        : (yield* Effect.makeSemaphore(options.maxConcurrency)).withPermits(1)
 
     const request = <A, I, X extends Auth0Error.SpecificTag>(
       endpoint: Endpoints.Endpoint<X>,
@@ -242,15 +257,23 @@ export const make = (
       )
       const decode = Schema.decodeUnknown(schema)
 
-      // One exchange with the given token: status, headers and the whole body, within the timeout.
+      // One exchange with the given token: status, headers and the whole body, within the timeout,
+      // sent when the pacer sees a token in the tenant's bucket.
       const exchange = (token: Redacted.Redacted<string>) =>
-        client.execute(HttpClientRequest.bearerToken(base, token)).pipe(
-          Effect.flatMap((response) =>
-            Effect.map(response.text, (text) => ({ status: response.status, headers: response.headers, text }))
-          ),
-          Effect.mapError((error) => Errors.fromHttpClientError(where, error)),
-          Effect.timeoutFail({ duration: timeout, onTimeout: () => new Auth0Error.TimeoutError({ ...where, timeout }) })
-        )
+        Effect.zipRight(
+          pacer.acquire,
+          client.execute(HttpClientRequest.bearerToken(base, token)).pipe(
+            Effect.flatMap((response) =>
+              Effect.map(response.text, (text) => ({ status: response.status, headers: response.headers, text }))
+            ),
+            Effect.mapError((error) => Errors.fromHttpClientError(where, error)),
+            Effect.timeoutFail({
+              duration: timeout,
+              onTimeout: () => new Auth0Error.TimeoutError({ ...where, timeout })
+            }),
+            Effect.onExit((exit) => pacer.release(Exit.isSuccess(exit) ? exit.value.headers : undefined))
+          )
+        ).pipe(concurrency)
 
       // A 401 from the API means the cached token went stale: drop it and try once more with a fresh one.
       const attempt = Effect.gen(function* () {

@@ -533,10 +533,10 @@ export interface CappedStreamParams {
   readonly stopAtCap?: boolean | undefined
 }
 
-const capped = <A, E>(
+const capped = <A, E, R>(
   path: string,
   params: CappedStreamParams,
-  fetch: (page: number, perPage: number) => Effect.Effect<Paging.Page<A>, E>
+  fetch: (page: number, perPage: number) => Effect.Effect<Paging.Page<A>, E, R>
 ) => {
   const perPage = params.per_page ?? STREAM_PAGE
   return Stream.unwrap(

@@ -28,26 +28,36 @@ const hasMore = (page: Page<unknown>): boolean =>
  * Every page from `first` on. When the next page would start past the cap and
  * results remain: end if `stopAtCap`, else fail with `LimitExceeded`.
  */
-export const pagesFrom = <A, E>(
+export const pagesFrom = <A, E, R>(
   first: Page<A>,
-  fetch: (page: number) => Effect.Effect<Page<A>, E>,
+  fetch: (page: number) => Effect.Effect<Page<A>, E, R>,
   options: {
     readonly perPage: number
     readonly stopAtCap: boolean
     readonly limitExceeded: (total: number) => Auth0Error.LimitExceeded
   }
-): Stream.Stream<A, E | Auth0Error.LimitExceeded> =>
-  Stream.paginateChunkEffect({ page: 0, current: first }, ({ current, page }) => {
-    const items = Chunk.unsafeFromArray(current.items)
-    if (!hasMore(current)) return Effect.succeed([items, Option.none()] as const)
-    const next = page + 1
-    if (next * options.perPage + options.perPage > CAP) {
-      return options.stopAtCap
-        ? Effect.succeed([items, Option.none()] as const)
-        : Effect.fail(options.limitExceeded(current.total ?? CAP))
+): Stream.Stream<A, E | Auth0Error.LimitExceeded, R> =>
+  Stream.paginateChunkEffect(
+    { page: 0, current: first },
+    ({
+      current,
+      page
+    }): Effect.Effect<
+      readonly [Chunk.Chunk<A>, Option.Option<{ page: number; current: Page<A> }>],
+      E | Auth0Error.LimitExceeded,
+      R
+    > => {
+      const items = Chunk.unsafeFromArray(current.items)
+      if (!hasMore(current)) return Effect.succeed([items, Option.none()] as const)
+      const next = page + 1
+      if (next * options.perPage + options.perPage > CAP) {
+        return options.stopAtCap
+          ? Effect.succeed([items, Option.none()] as const)
+          : Effect.fail(options.limitExceeded(current.total ?? CAP))
+      }
+      return Effect.map(fetch(next), (fetched) => [items, Option.some({ page: next, current: fetched })] as const)
     }
-    return Effect.map(fetch(next), (fetched) => [items, Option.some({ page: next, current: fetched })] as const)
-  })
+  )
 
 /** A created_at range `[from, to)` in epoch milliseconds, as a v3 query clause. */
 export const createdBetween = (from: number, to: number): string =>
@@ -63,16 +73,16 @@ export const and = (q: string | undefined, clause: string): string =>
  * range of one millisecond that still does not fit fails with
  * `LimitExceeded`.
  */
-export const splitByCreatedAt = <A, E>(options: {
+export const splitByCreatedAt = <A, E, R>(options: {
   readonly q: string | undefined
   readonly descending: boolean
   readonly perPage: number
   /** One page of `q` (0-based). */
-  readonly fetch: (q: string | undefined, page: number) => Effect.Effect<Page<A>, E>
+  readonly fetch: (q: string | undefined, page: number) => Effect.Effect<Page<A>, E, R>
   /** The created_at of the oldest and newest match, when there are any. */
-  readonly bounds: Effect.Effect<Option.Option<readonly [number, number]>, E>
+  readonly bounds: Effect.Effect<Option.Option<readonly [number, number]>, E, R>
   readonly limitExceeded: (q: string, total: number, detail: string) => Auth0Error.LimitExceeded
-}): Stream.Stream<A, E | Auth0Error.LimitExceeded> => {
+}): Stream.Stream<A, E | Auth0Error.LimitExceeded, R> => {
   const fits = (page: Page<A>) => page.total !== undefined && page.total < CAP
 
   const pages = (q: string | undefined, first: Page<A>) =>
@@ -82,7 +92,7 @@ export const splitByCreatedAt = <A, E>(options: {
       limitExceeded: (total) => options.limitExceeded(q ?? "", total, "the page walk reached the cap")
     })
 
-  const range = (from: number, to: number): Stream.Stream<A, E | Auth0Error.LimitExceeded> =>
+  const range = (from: number, to: number): Stream.Stream<A, E | Auth0Error.LimitExceeded, R> =>
     Stream.unwrap(
       Effect.map(options.fetch(and(options.q, createdBetween(from, to)), 0), (first) => {
         const q = and(options.q, createdBetween(from, to))

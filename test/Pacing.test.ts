@@ -1,0 +1,144 @@
+import * as HttpClient from "@effect/platform/HttpClient"
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Fiber, Layer, Option, TestClock } from "effect"
+import { Auth0Http, Users } from "../src/index.js"
+import { FakeAuth0 } from "../src/testing/index.js"
+import { fakeHttp, json } from "./utils.js"
+
+const DB = "Username-Password-Authentication"
+
+/** A tenant with `count` users and a bucket, and a client layer (its own pacer) over it. */
+const setup = (rateLimit: FakeAuth0.RateLimitOptions, count = 5) =>
+  Effect.gen(function* () {
+    const tenant = yield* FakeAuth0.make({ rateLimit: false })
+    const users = yield* tenant.seedUsers(
+      Array.from({ length: count }, (_, i) => ({ connection: DB, email: `u${i}@example.com` }))
+    )
+    const token = yield* tenant.issueToken()
+    yield* tenant.setRateLimit(rateLimit)
+    const client = (options: Partial<Auth0Http.CommonOptions> = {}) =>
+      Auth0Http.layer({ domain: tenant.domain, token, retry: false, ...options }).pipe(
+        Layer.provide(Layer.succeed(HttpClient.HttpClient, FakeAuth0.httpClient(tenant)))
+      )
+    return { tenant, ids: users.map((u) => u.user_id), client }
+  })
+
+const statuses = (tenant: FakeAuth0.Tenant.Service) =>
+  Effect.map(tenant.requests, (requests) => requests.map((r) => r.status))
+
+/** Let the test clock run in small steps until the fiber is done. */
+const drive = <A, E>(fiber: Fiber.RuntimeFiber<A, E>, step = "50 millis", maxSteps = 2000) =>
+  Effect.gen(function* () {
+    for (let i = 0; i < maxSteps; i++) {
+      if (Option.isSome(yield* Fiber.poll(fiber))) break
+      yield* TestClock.adjust(step)
+    }
+    return yield* Fiber.join(fiber)
+  })
+
+describe("pacing from X-RateLimit headers", () => {
+  it.effect("holds a request until the reset instead of sending it into a 429", () =>
+    Effect.gen(function* () {
+      const { client, ids, tenant } = yield* setup({ burst: 2, perSecond: 1 })
+      const fiber = yield* Effect.fork(
+        Effect.forEach(ids.slice(0, 3), (id) => Users.get(id), { discard: true }).pipe(Effect.provide(client()))
+      )
+      yield* TestClock.adjust("10 millis")
+      assert.deepStrictEqual(yield* statuses(tenant), [200, 200], "the third request is held, not sent")
+      assert.isTrue(Option.isNone(yield* Fiber.poll(fiber)))
+      yield* TestClock.adjust("1 second")
+      yield* Fiber.join(fiber)
+      assert.deepStrictEqual(yield* statuses(tenant), [200, 200, 200], "sent after the reset; no 429")
+    })
+  )
+
+  it.effect("without pacing the same request is answered 429", () =>
+    Effect.gen(function* () {
+      const { client, ids, tenant } = yield* setup({ burst: 2, perSecond: 1 })
+      const error = yield* Effect.forEach(ids.slice(0, 3), (id) => Users.get(id), { discard: true }).pipe(
+        Effect.provide(client({ pacing: false })),
+        Effect.flip
+      )
+      assert.strictEqual(error._tag, "RateLimited")
+      assert.deepStrictEqual(yield* statuses(tenant), [200, 200, 429])
+    })
+  )
+
+  it.effect("concurrent fibers share one pacer: 60 reads through a bucket of 5 at 10/s, no failure, few 429s", () =>
+    Effect.gen(function* () {
+      const { client, ids, tenant } = yield* setup({ burst: 5, perSecond: 10 }, 60)
+      const started = yield* TestClock.currentTimeMillis
+      const fiber = yield* Effect.fork(
+        Effect.forEach(ids, (id) => Users.get(id), { concurrency: 8, discard: true }).pipe(
+          Effect.provide(client({ retry: undefined }))
+        )
+      )
+      yield* drive(fiber)
+      const elapsed = (yield* TestClock.currentTimeMillis) - started
+      const all = yield* statuses(tenant)
+      const limited = all.filter((s) => s === 429).length
+      assert.isAtMost(limited, 2, `429s: ${limited}`)
+      // (60 - 5) / 10 per second = 5.5 s at best
+      assert.isAtLeast(elapsed, 5_000)
+      assert.isAtMost(elapsed, 7_500, `took ${elapsed} ms`)
+    })
+  )
+
+  it.effect("two clients (as two processes would) pacing from the same tenant hold back together", () =>
+    Effect.gen(function* () {
+      const { client, ids, tenant } = yield* setup({ burst: 5, perSecond: 10 }, 60)
+      const a = client({ retry: undefined })
+      const b = client({ retry: undefined })
+      const fiber = yield* Effect.fork(
+        Effect.all(
+          [
+            Effect.forEach(ids.slice(0, 30), (id) => Users.get(id), { concurrency: 4, discard: true }).pipe(
+              Effect.provide(a)
+            ),
+            Effect.forEach(ids.slice(30), (id) => Users.get(id), { concurrency: 4, discard: true }).pipe(
+              Effect.provide(b)
+            )
+          ],
+          { concurrency: 2 }
+        )
+      )
+      yield* drive(fiber)
+      const all = yield* statuses(tenant)
+      assert.strictEqual(all.filter((s) => s === 200).length, 60)
+      assert.isAtMost(all.filter((s) => s === 429).length, 6, `statuses: ${all.join(",")}`)
+    })
+  )
+
+  it.effect("maxConcurrency bounds the requests in flight", () =>
+    Effect.gen(function* () {
+      let inFlight = 0
+      let peak = 0
+      const http = fakeHttp(() =>
+        Effect.gen(function* () {
+          inFlight++
+          peak = Math.max(peak, inFlight)
+          yield* Effect.sleep("100 millis")
+          inFlight--
+          return json({ user_id: "auth0|1" })
+        })
+      )
+      const layer = Auth0Http.layer({
+        domain: "t.eu.auth0.com",
+        token: yield* FakeAuth0.make().pipe(Effect.flatMap((t) => t.issueToken())),
+        maxConcurrency: 3
+      }).pipe(Layer.provide(http))
+      const fiber = yield* Effect.fork(
+        Effect.forEach(
+          Array.from({ length: 10 }, (_, i) => `auth0|${i}`),
+          (id) => Users.get(id),
+          {
+            concurrency: "unbounded",
+            discard: true
+          }
+        ).pipe(Effect.provide(layer))
+      )
+      yield* drive(fiber, "20 millis")
+      assert.strictEqual(peak, 3)
+    })
+  )
+})
