@@ -193,6 +193,18 @@ const queryString = (query: RequestInput["query"]): string => {
   return s === "" ? "" : `?${s}`
 }
 
+/**
+ * Where the body did not match, without the values found there: a tree of the
+ * whole body would carry every user's email and metadata into the message.
+ */
+const decodeProblem = (error: ParseResult.ParseError): string => {
+  const places = ParseResult.ArrayFormatter.formatErrorSync(error).map(
+    (issue) => `${issue._tag} at ${issue.path.length === 0 ? "the root" : issue.path.join(".")}`
+  )
+  const unique = [...new Set(places)]
+  return unique.slice(0, 5).join("; ") + (unique.length > 5 ? `; and ${unique.length - 5} more` : "")
+}
+
 const parseJson = (text: string): Either.Either<unknown, string> => {
   if (text === "") return Either.right(undefined)
   try {
@@ -226,6 +238,8 @@ export const make = (
     // Trace headers stay inside the caller's system; Auth0 has no use for them.
     const client = (yield* HttpClient.HttpClient).pipe(
       HttpClient.withTracerPropagation(false),
+      // Our own span names the route; the platform's would record full URLs (ids, search text) and the raw response.
+      HttpClient.withTracerDisabledWhen(() => true),
       options.transformClient ?? identity
     )
     const timeout = Duration.decode(options.timeout ?? "30 seconds")
@@ -300,7 +314,7 @@ export const make = (
                   new Auth0Error.DecodeError({
                     ...where,
                     status,
-                    detail: ParseResult.TreeFormatter.formatErrorSync(error)
+                    detail: decodeProblem(error)
                   })
               )
             )
