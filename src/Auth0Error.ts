@@ -264,6 +264,43 @@ export class LimitExceeded extends Schema.TaggedError<LimitExceeded>("effect-aut
 }
 
 /**
+ * A `Users.export` job that did not deliver a file: Auth0 failed it
+ * (`status: "failed"`, `detail` from its `status_details`), it disappeared
+ * (`status: "not_found"`: Auth0 keeps jobs 24 hours), it ended in a status
+ * this library does not know, or it was still `pending` / `processing` when
+ * the export's `maxWait` ran out (`status` is the last one seen). Sending the
+ * same export again starts a new job, so it is not retryable.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Stream } from "effect"
+ * import { Auth0Error, Users } from "effect-auth0"
+ * const program = Users.export().pipe(
+ *   Stream.runCount,
+ *   Effect.catchTag("ExportFailed", (e: Auth0Error.ExportFailed) => Effect.logError(`export ${e.jobId}: ${e.detail}`))
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ExportFailed extends Schema.TaggedError<ExportFailed>("effect-auth0/ExportFailed")("ExportFailed", {
+  /** `GET /api/v2/jobs/{id}`: where the job's state was read. */
+  ...Where,
+  /** The export job's id, `job_…`. */
+  jobId: Schema.String,
+  /** The job's status (not an HTTP status): `failed`, `not_found`, an unknown one, or the last seen when the wait ran out. */
+  status: Schema.String,
+  detail: Schema.String
+}) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  override get message(): string {
+    return `user export ${this.jobId} (${this.status}): ${this.detail}`
+  }
+}
+
+/**
  * Failures every request can meet, whatever the endpoint.
  *
  * @since 0.1.0
@@ -310,7 +347,7 @@ export type For<Tag extends SpecificTag> = Common | Extract<Specific, { readonly
  * @since 0.1.0
  * @category models
  */
-export type Auth0Error = Common | Specific | LimitExceeded
+export type Auth0Error = Common | Specific | LimitExceeded | ExportFailed
 
 /**
  * @example
@@ -330,7 +367,7 @@ const idempotent = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"])
  * Whether sending the request again is safe and may help: a 429 always (Auth0
  * rejected it, nothing happened); a 5xx, a 408, a timeout or a transport
  * failure only for GET, PUT and DELETE, because a POST or PATCH may already
- * have taken effect.
+ * have taken effect, and for the token request, which changes nothing.
  *
  * @example
  * ```ts
@@ -348,7 +385,10 @@ export const isRetryable = (error: Auth0Error): boolean => {
     case "ServerError":
     case "TimeoutError":
     case "TransportError":
-      return idempotent.has(error.method)
+      // Asking /oauth/token again changes nothing on the tenant, whatever its method.
+      return idempotent.has(error.method) || error.path.endsWith("/oauth/token")
+    case "ExportFailed":
+      return false
     default:
       return false
   }

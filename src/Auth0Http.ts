@@ -179,6 +179,20 @@ const origin = (options: CommonOptions): string => {
   return options.baseUrl.replace(/\/+$/, "")
 }
 
+/**
+ * The client every request to Auth0 goes through, the token request included.
+ * Trace headers stay inside the caller's system (Auth0 has no use for them),
+ * and the platform's own span is off: it would record full URLs (ids, search
+ * text) and the raw request, whose headers hold the token; `Auth0Http.request`
+ * is the span of each call.
+ */
+const wrapClient = (client: HttpClient.HttpClient, options: CommonOptions): HttpClient.HttpClient =>
+  client.pipe(
+    HttpClient.withTracerPropagation(false),
+    HttpClient.withTracerDisabledWhen(() => true),
+    options.transformClient ?? identity
+  )
+
 const telemetry = btoa(JSON.stringify({ name: "effect-auth0", version: "0.1.0" }))
 
 /** Query keys in a stable, sorted order, as Auth0's own SDKs send them. */
@@ -235,13 +249,7 @@ export const make = (
   Effect.gen(function* () {
     const apiUrl = `${origin(options)}/api/v2`
     const tokens = yield* TokenProvider.TokenProvider
-    // Trace headers stay inside the caller's system; Auth0 has no use for them.
-    const client = (yield* HttpClient.HttpClient).pipe(
-      HttpClient.withTracerPropagation(false),
-      // Our own span names the route; the platform's would record full URLs (ids, search text) and the raw response.
-      HttpClient.withTracerDisabledWhen(() => true),
-      options.transformClient ?? identity
-    )
+    const client = wrapClient(yield* HttpClient.HttpClient, options)
     const timeout = Duration.decode(options.timeout ?? "30 seconds")
     const retry = options.retry === undefined ? Retry.defaultPolicy : options.retry
     const pacer = options.pacing === false ? Pacer.none : yield* Pacer.make
@@ -285,7 +293,7 @@ export const make = (
               duration: timeout,
               onTimeout: () => new Auth0Error.TimeoutError({ ...where, timeout })
             }),
-            Effect.onExit((exit) => pacer.release(Exit.isSuccess(exit) ? exit.value.headers : undefined))
+            Effect.onExit((exit) => pacer.release(Exit.isSuccess(exit) ? exit.value : undefined))
           )
         ).pipe(concurrency)
 
@@ -394,7 +402,18 @@ const tokenLayer = (options: Options): Layer.Layer<TokenProvider.TokenProvider, 
  * @category layers
  */
 export const layer = (options: Options): Layer.Layer<Auth0Http, never, HttpClient.HttpClient> =>
-  Layer.effect(Auth0Http, make(options)).pipe(Layer.provide(Layer.suspend(() => tokenLayer(options))))
+  Layer.effect(Auth0Http, make(options)).pipe(
+    Layer.provide(
+      Layer.suspend(() => tokenLayer(options)).pipe(
+        Layer.provide(
+          Layer.effect(
+            HttpClient.HttpClient,
+            Effect.map(HttpClient.HttpClient, (client) => wrapClient(client, options))
+          )
+        )
+      )
+    )
+  )
 
 const optional = <A>(config: Config.Config<A>) => Config.map(Config.option(config), Option.getOrUndefined)
 

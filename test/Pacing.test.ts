@@ -1,6 +1,6 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Fiber, Layer, Option, TestClock } from "effect"
+import { Duration, Effect, Fiber, Layer, Option, TestClock } from "effect"
 import { Auth0Http, Users } from "../src/index.js"
 import { FakeAuth0 } from "../src/testing/index.js"
 import { fakeHttp, json } from "./utils.js"
@@ -27,7 +27,7 @@ const statuses = (tenant: FakeAuth0.Tenant.Service) =>
   Effect.map(tenant.requests, (requests) => requests.map((r) => r.status))
 
 /** Let the test clock run in small steps until the fiber is done. */
-const drive = <A, E>(fiber: Fiber.RuntimeFiber<A, E>, step = "50 millis", maxSteps = 2000) =>
+const drive = <A, E>(fiber: Fiber.RuntimeFiber<A, E>, step: Duration.DurationInput = "50 millis", maxSteps = 2000) =>
   Effect.gen(function* () {
     for (let i = 0; i < maxSteps; i++) {
       if (Option.isSome(yield* Fiber.poll(fiber))) break

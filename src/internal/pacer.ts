@@ -29,6 +29,8 @@ const WINDOW_MILLIS = 3_000
 const MIN_SPAN_MILLIS = 250
 /** Send a little under the estimated rate: the floor() in Remaining hides fractions of a token. */
 const MARGIN = 0.97
+const MIN_SHARE = 0.1
+const SHARE_STEP = 0.02
 /** Never wait longer than this on one reading; a new reading will come. */
 const MAX_WAIT_MILLIS = 60_000
 
@@ -36,7 +38,9 @@ export interface Pacer {
   /** Wait until a token is likely there, then count the request as in flight. */
   readonly acquire: Effect.Effect<void>
   /** The answer came (or the request failed): read its headers, if any. */
-  readonly release: (headers: Headers.Headers | undefined) => Effect.Effect<void>
+  readonly release: (
+    answer: { readonly status: number; readonly headers: Headers.Headers } | undefined
+  ) => Effect.Effect<void>
 }
 
 export const make: Effect.Effect<Pacer> = Effect.gen(function* () {
@@ -49,6 +53,9 @@ export const make: Effect.Effect<Pacer> = Effect.gen(function* () {
   let seq = 0
   let window: Array<Reading> = []
   let answered = false
+  // The part of the bucket this pacer may spend. Other processes spend from the same bucket and
+  // read the same headers; each 429 halves the share, each answer in between wins a little back.
+  let share = 1
   // One fiber at a time decides and waits; the others queue behind it, so a refill is not met by a stampede.
   const gate = yield* Effect.makeSemaphore(1)
 
@@ -70,7 +77,9 @@ export const make: Effect.Effect<Pacer> = Effect.gen(function* () {
     if (remaining === undefined || limit === undefined) return inFlight === 0 || answered ? 0 : 10
     const r = rate()
     const refilled = r === undefined ? 0 : r * (now - readAt)
-    let tokens = Math.min(limit, remaining + refilled) - inFlight
+    const estimated = Math.min(limit, remaining + refilled)
+    // A full bucket always lends one token, however small the share, so a pacer never starves.
+    let tokens = Math.max(estimated * share, estimated >= limit ? 1 : 0) - inFlight
     // Past the reset with no rate known: at least one token is back; send one and read the bucket again.
     if (r === undefined && now >= resetAt) tokens = Math.max(tokens, 1 - inFlight)
     if (tokens >= 1) return 0
@@ -91,12 +100,14 @@ export const make: Effect.Effect<Pacer> = Effect.gen(function* () {
     })
   )
 
-  const release = (headers: Headers.Headers | undefined) =>
+  const release = (answer: { readonly status: number; readonly headers: Headers.Headers } | undefined) =>
     Effect.map(Clock.currentTimeMillis, (now) => {
       inFlight = Math.max(0, inFlight - 1)
-      if (headers === undefined) return
+      if (answer === undefined) return
+      const { headers, status } = answer
       answered = true
       const figures = rateLimitHeaders(headers)
+      share = status === 429 ? Math.max(MIN_SHARE, share / 2) : Math.min(1, share + SHARE_STEP)
       if (figures.remaining === undefined) return
       seq++
       limit = figures.limit ?? limit ?? figures.remaining
