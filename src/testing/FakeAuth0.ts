@@ -265,11 +265,13 @@ export const httpClient = (tenant: Tenant.Service): HttpClient.HttpClient =>
       const noBody = answer.status === 204 || answer.status === 304
       const body = noBody
         ? null
-        : answer.fault === "truncate"
-          ? cutOff(answer.body)
-          : answer.fault === "malformed"
-            ? Server.spoil(answer.body)
-            : answer.body
+        : answer.bytes !== undefined
+          ? answer.bytes
+          : answer.fault === "truncate"
+            ? cutOff(answer.body)
+            : answer.fault === "malformed"
+              ? Server.spoil(answer.body)
+              : answer.body
       return HttpClientResponse.fromWeb(request, new Response(body, { status: answer.status, headers: answer.headers }))
     })
   )

@@ -5,6 +5,7 @@
  * `handle` is synchronous and total: whatever a request holds, it answers.
  */
 import * as Endpoints from "../../internal/endpoints.js"
+import * as Jobs from "./jobs.js"
 import * as Search from "./search.js"
 import { type Connection, makeRng, Refusal, Store, type UserRecord } from "./store.js"
 
@@ -27,6 +28,8 @@ export interface FakeResponse {
   readonly fault?: Fault | undefined
   /** Hold the answer this long first. */
   readonly delayMillis?: number | undefined
+  /** A binary body (an export file), sent instead of `body`. */
+  readonly bytes?: Uint8Array<ArrayBuffer> | undefined
 }
 
 export interface RateLimitOptions {
@@ -51,7 +54,7 @@ export interface FaultOptions {
   readonly includeToken?: boolean | undefined
 }
 
-export interface TenantOptions {
+export interface TenantOptions extends Jobs.ExportJobOptions {
   readonly domain?: string | undefined
   readonly clientId?: string | undefined
   readonly clientSecret?: string | undefined
@@ -177,6 +180,8 @@ const paginate = <T>(params: URLSearchParams, items: ReadonlyArray<T>, minPerPag
 
 export class Tenant {
   readonly store: Store
+  /** User export jobs and their files. */
+  readonly jobs: Jobs.Jobs
   readonly domain: string
   readonly clientId: string
   readonly clientSecret: string
@@ -200,6 +205,7 @@ export class Tenant {
     this.tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? 86_400
     this.rateLimit = options.rateLimit ?? false
     this.faults = options.faults ?? {}
+    this.jobs = new Jobs.Jobs(this.store, options)
   }
 
   /** A bearer token the API accepts, as if issued by `/oauth/token`. */
@@ -314,10 +320,12 @@ export class Tenant {
     } catch {
       throw new Refusal(400, "Invalid request URI", "invalid_uri")
     }
+    // Export files stand for a signed S3 URL: no token, no rate limit, no injected faults.
+    if (url.pathname.startsWith(Jobs.FILES_PREFIX)) return this.jobs.file(request, url, now)
     const isToken = url.pathname === "/oauth/token"
     const fault = this.drawFault(isToken)
     if ("status" in fault) return { ...fault, headers: { ...fault.headers, ...(isToken ? {} : this.rateHeaders(now)) } }
-    if (request.body !== undefined && request.body.length > MAX_BODY) {
+    if (request.body !== undefined && Buffer.byteLength(request.body, "utf8") > MAX_BODY) {
       throw new Refusal(413, `Payload content length greater than maximum allowed: ${MAX_BODY}`)
     }
     const answer = isToken ? this.token(request, now) : this.api(request, url, now)
@@ -459,6 +467,10 @@ export class Tenant {
       }
       case Endpoints.regenerateRecoveryCode:
         return json(200, { recovery_code: store.regenerateRecoveryCode(id) })
+      case Endpoints.createExportJob:
+        return json(200, this.jobs.create(this.body(request), now))
+      case Endpoints.getJob:
+        return json(200, this.jobs.get(id, Date.parse(now), Jobs.originOf(request.headers["host"], this.domain)))
       case Endpoints.roles: {
         const page = paginate(query, store.rolesOf(id), 1)
         return json(

@@ -67,7 +67,10 @@ const write = (res: Http.ServerResponse, answer: FakeResponse) => {
     res.socket?.destroy()
     return
   }
-  const body = Buffer.from(answer.fault === "malformed" ? spoil(answer.body) : answer.body, "utf8")
+  const body =
+    answer.bytes !== undefined
+      ? Buffer.from(answer.bytes.buffer, answer.bytes.byteOffset, answer.bytes.byteLength)
+      : Buffer.from(answer.fault === "malformed" ? spoil(answer.body) : answer.body, "utf8")
   res.writeHead(answer.status, { ...answer.headers, "content-length": String(body.length) })
   if (answer.fault === "truncate" && body.length > 1) {
     // Promise the whole body, send half, hang up: the client sees a body cut off mid-way.

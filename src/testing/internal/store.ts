@@ -163,7 +163,8 @@ const mergeMetadata = (current: unknown, patch: Record<string, unknown>): Record
   const next: Record<string, unknown> = isObject(current) ? { ...current } : {}
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete next[key]
-    else next[key] = value
+    // defineProperty, not assignment: a key named __proto__ is data here, not the prototype.
+    else Object.defineProperty(next, key, { value, enumerable: true, writable: true, configurable: true })
   }
   return Object.keys(next).length === 0 ? undefined : next
 }
@@ -181,9 +182,10 @@ const PROFILE_KEYS = [
   "phone_verified"
 ]
 
-const profileOf = (user: Record<string, unknown>): Record<string, unknown> => {
+/** An identity's `profileData`: the profile the user was given, not what the tenant filled in. */
+const profileOf = (user: Record<string, unknown>, defaulted: ReadonlySet<string>): Record<string, unknown> => {
   const profile: Record<string, unknown> = {}
-  for (const key of PROFILE_KEYS) if (user[key] !== undefined) profile[key] = user[key]
+  for (const key of PROFILE_KEYS) if (user[key] !== undefined && !defaulted.has(key)) profile[key] = user[key]
   return profile
 }
 
@@ -200,6 +202,8 @@ export class Store {
   readonly roles = new Map<string, Role>()
   readonly userRoles = new Map<string, Array<string>>()
   readonly enrollments = new Map<string, Array<Enrollment>>()
+  /** Per user, the profile fields the tenant filled in (name, nickname, picture) rather than was given. */
+  readonly defaulted = new Map<string, Set<string>>()
   readonly connections: ReadonlyArray<Connection>
   readonly random: () => number
   private logCounter = 0
@@ -297,6 +301,7 @@ export class Store {
     user.picture =
       (checked.picture as string | undefined) ??
       `https://s.gravatar.com/avatar/${this.hex(32)}?s=480&r=pg&d=https%3A%2F%2Fcdn.auth0.com%2Favatars%2F${String(user.nickname).slice(0, 2).toLowerCase()}.png`
+    this.defaulted.set(user_id, new Set(["name", "nickname", "picture"].filter((key) => checked[key] === undefined)))
     user.identities = [
       { connection: connection.name, user_id: rawId, provider: connection.strategy, isSocial: !isDatabase }
     ]
@@ -336,6 +341,7 @@ export class Store {
         delete next[key]
       } else {
         next[key] = key === "email" ? String(value).toLowerCase() : value
+        this.defaulted.get(id)?.delete(key)
       }
     }
     if (typeof checked.email === "string") {
@@ -351,6 +357,7 @@ export class Store {
 
   delete(id: string): void {
     this.users.delete(id)
+    this.defaulted.delete(id)
     this.logs.delete(id)
     this.userRoles.delete(id)
     this.enrollments.delete(id)
@@ -418,12 +425,14 @@ export class Store {
     const secondary = this.users.get(secondaryId)
     if (secondary === undefined) throw new Refusal(400, "The user to link does not exist.", "invalid_body")
     const moved = (secondary.identities as Array<Record<string, unknown>>).map((identity) => ({
-      profileData: profileOf(secondary),
+      profileData: profileOf(secondary, this.defaulted.get(secondaryId) ?? new Set()),
       ...identity
     }))
     const first = identities[0]
     const primaryIdentities =
-      first === undefined ? [] : [{ profileData: profileOf(primary), ...first }, ...identities.slice(1)]
+      first === undefined
+        ? []
+        : [{ profileData: profileOf(primary, this.defaulted.get(id) ?? new Set()), ...first }, ...identities.slice(1)]
     const next: UserRecord = { ...primary, identities: [...primaryIdentities, ...moved], updated_at: now }
     this.users.set(id, next)
     this.delete(secondaryId)

@@ -1,0 +1,289 @@
+/**
+ * `Users.export`: the whole tenant (or one connection) through Auth0's user
+ * export job, as a `Stream` with constant memory.
+ *
+ * `POST /jobs/users-exports` creates the job; `GET /jobs/{id}` is polled on a
+ * schedule until it is `completed`; its `location` (a signed URL to a gzip of
+ * NDJSON, one user per line) is then downloaded without the bearer token,
+ * decompressed as the bytes arrive, split into lines and decoded line by line.
+ *
+ * Decompression uses the web `DecompressionStream`, present in Node, Deno, Bun
+ * and browsers: nothing here depends on one platform.
+ */
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
+import * as Schedule from "effect/Schedule"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import * as Auth0Error from "../Auth0Error.js"
+import { Auth0Http } from "../Auth0Http.js"
+import * as Endpoints from "./endpoints.js"
+import { Extra, LenientBoolean, Metadata, Nullable } from "./schema.js"
+
+/**
+ * One field of the export: a root property (`email`, `app_metadata`) or a
+ * path (`user_metadata.country`, `identities[0].connection`). In the file its
+ * key is `export_as` when given, else `name` as written.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ExportField {
+  readonly name: string
+  readonly export_as?: string | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface ExportOptions {
+  /** `con_` + 16 characters: export only this connection's users. Default: every connection. */
+  readonly connection_id?: string | undefined
+  /** The fields of each user; a string is `{ name }`. Default: Auth0's predefined set. */
+  readonly fields?: ReadonlyArray<string | ExportField> | undefined
+  /** At most this many users (≥ 1). Default: all. */
+  readonly limit?: number | undefined
+  /**
+   * The waits between polls of the job. When it ends before the job
+   * completes, the export fails with `ExportFailed`. Default: exponential
+   * from 500 ms, doubling, capped at 10 seconds.
+   */
+  readonly pollSchedule?: Schedule.Schedule<unknown, unknown> | undefined
+  /** Fail with `ExportFailed` when the job has not completed after this long. Default 1 hour. */
+  readonly maxWait?: Duration.DurationInput | undefined
+}
+
+/**
+ * One line of an export file. Only the fields that were asked for are there,
+ * under their `export_as` names; the common ones are typed, everything else is
+ * kept as `unknown`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ExportedUser = Schema.Struct(
+  {
+    user_id: Schema.optional(Schema.String),
+    email: Schema.optional(Schema.String),
+    email_verified: Schema.optional(LenientBoolean),
+    username: Schema.optional(Schema.String),
+    phone_number: Schema.optional(Schema.String),
+    name: Schema.optional(Schema.String),
+    nickname: Schema.optional(Schema.String),
+    given_name: Schema.optional(Schema.String),
+    family_name: Schema.optional(Schema.String),
+    picture: Schema.optional(Schema.String),
+    app_metadata: Schema.optional(Metadata),
+    user_metadata: Schema.optional(Metadata)
+  },
+  Extra
+)
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface ExportedUser extends Schema.Schema.Type<typeof ExportedUser> {}
+
+/** What this module reads of a job; the rest of Auth0's answer is ignored. */
+const Job = Schema.Struct({
+  id: Schema.String,
+  status: Schema.String,
+  location: Nullable(Schema.String),
+  status_details: Nullable(Schema.String),
+  percentage_done: Nullable(Schema.Number),
+  time_left_seconds: Nullable(Schema.Number)
+})
+type Job = Schema.Schema.Type<typeof Job>
+
+/** Exponential from 500 ms, capped at 10 s. */
+export const defaultPollSchedule: Schedule.Schedule<unknown, unknown> = Schedule.exponential("500 millis").pipe(
+  Schedule.union(Schedule.spaced("10 seconds"))
+)
+
+const DEFAULT_MAX_WAIT = Duration.hours(1)
+
+/** The `POST /jobs/users-exports` body, in the order Auth0's own SDKs send it; always NDJSON. */
+export const requestBody = (options: ExportOptions) => ({
+  ...(options.connection_id !== undefined ? { connection_id: options.connection_id } : {}),
+  format: "json" as const,
+  ...(options.limit !== undefined ? { limit: options.limit } : {}),
+  ...(options.fields !== undefined
+    ? {
+        fields: options.fields.map((field) =>
+          typeof field === "string"
+            ? { name: field }
+            : field.export_as !== undefined
+              ? { name: field.name, export_as: field.export_as }
+              : { name: field.name }
+        )
+      }
+    : {})
+})
+
+const jobPath = (id: string) => `/api/v2${Endpoints.fillPath(Endpoints.getJob.path, { id })}`
+
+/**
+ * Poll the job after each wait of `schedule` until it leaves `pending` /
+ * `processing`; its `location` once `completed`. Interruptible at every wait
+ * and request; bounded by `maxWait`.
+ */
+const awaitLocation = (
+  http: Auth0Http.Service,
+  created: Job,
+  options: ExportOptions
+): Effect.Effect<string, Auth0Error.Common | Auth0Error.ExportFailed> => {
+  const jobId = created.id
+  let last = created
+  const failed = (status: string, detail: string) =>
+    new Auth0Error.ExportFailed({ method: "GET", path: jobPath(jobId), jobId, status, detail })
+  const fetch = http.request(Endpoints.getJob, { params: { id: jobId } }, Job).pipe(
+    Effect.catchTag("NotFound", (error) =>
+      Effect.fail(
+        failed("not_found", `the job is gone (Auth0 keeps jobs 24 hours): ${error.description ?? "Job not found."}`)
+      )
+    ),
+    Effect.tap((job) => Effect.annotateCurrentSpan({ "auth0.job.status": job.status })),
+    Effect.withSpan(Endpoints.getJob.name, { attributes: { "auth0.job.id": jobId } })
+  )
+  const loop = Effect.gen(function* () {
+    const driver = yield* Schedule.driver(options.pollSchedule ?? defaultPollSchedule)
+    while (last.status === "pending" || last.status === "processing") {
+      const next = yield* Effect.option(driver.next(undefined))
+      if (Option.isNone(next)) {
+        return yield* failed(last.status, "the poll schedule ended before the job completed")
+      }
+      last = yield* fetch
+    }
+    return last
+  })
+  const maxWait = Duration.decode(options.maxWait ?? DEFAULT_MAX_WAIT)
+  return loop.pipe(
+    Effect.timeoutFail({
+      duration: maxWait,
+      onTimeout: () => failed(last.status, `not completed after ${Duration.format(maxWait)}`)
+    }),
+    Effect.flatMap((job): Effect.Effect<string, Auth0Error.DecodeError | Auth0Error.ExportFailed> => {
+      switch (job.status) {
+        case "completed":
+          return job.location !== undefined && job.location !== null && isHttpUrl(job.location)
+            ? Effect.succeed(job.location)
+            : Effect.fail(
+                new Auth0Error.DecodeError({
+                  method: "GET",
+                  path: jobPath(jobId),
+                  status: 200,
+                  detail: "the job is completed but has no http(s) location"
+                })
+              )
+        case "failed":
+          return Effect.fail(failed("failed", job.status_details ?? "Auth0 failed the job without details"))
+        default:
+          return Effect.fail(failed(job.status, "the job ended in an unknown status"))
+      }
+    })
+  )
+}
+
+const isHttpUrl = (s: string): boolean => {
+  try {
+    const url = new URL(s)
+    return url.protocol === "https:" || url.protocol === "http:"
+  } catch {
+    return false
+  }
+}
+
+const ignore = () => undefined
+
+/**
+ * Gunzip `bytes` as they arrive, with the web `DecompressionStream`. The
+ * upstream runs in this stream's scope (never inside a web stream), so its
+ * typed failures stay typed and stopping early interrupts it. `corrupt` maps
+ * what the decompressor throws (not gzip, truncated).
+ */
+export const gunzip = <E, E2>(
+  bytes: Stream.Stream<Uint8Array, E>,
+  corrupt: (cause: unknown) => E2
+): Stream.Stream<Uint8Array, E | E2> =>
+  Stream.suspend(() => {
+    const gz = new DecompressionStream("gzip")
+    const writer = gz.writable.getWriter()
+    // `write` settles once the decompressor took the chunk: backpressure from the reader to the download.
+    const feed = Stream.runForEach(bytes, (chunk) =>
+      Effect.tryPromise({
+        try: () =>
+          writer.write(chunk.buffer instanceof ArrayBuffer ? (chunk as Uint8Array<ArrayBuffer>) : chunk.slice()),
+        catch: corrupt
+      })
+    ).pipe(Effect.zipRight(Effect.tryPromise({ try: () => writer.close(), catch: corrupt })))
+    const out = Stream.fromReadableStream({ evaluate: () => gz.readable, onError: corrupt, releaseLockOnEnd: true })
+    return Stream.merge(out, Stream.drain(Stream.fromEffect(feed)), { haltStrategy: "left" }).pipe(
+      Stream.ensuring(
+        Effect.sync(() => {
+          writer.abort().catch(ignore)
+          gz.readable.cancel().catch(ignore)
+        })
+      )
+    )
+  })
+
+/**
+ * The users in an export file's bytes: gunzip, UTF-8, lines (empty ones
+ * skipped), JSON, `ExportedUser`. A bad line fails with `DecodeError` naming
+ * its number, never its content. `path` is where the bytes came from, for the
+ * error (no query: a signed URL's query is a credential).
+ */
+export const decodeFile = <E>(
+  bytes: Stream.Stream<Uint8Array, E>,
+  path: string
+): Stream.Stream<ExportedUser, E | Auth0Error.DecodeError> => {
+  const decodeError = (detail: string) => new Auth0Error.DecodeError({ method: "GET", path, status: 200, detail })
+  const decode = Schema.decodeUnknownEither(ExportedUser)
+  const parse = (line: string, index: number): Either.Either<ExportedUser, Auth0Error.DecodeError> => {
+    let json: unknown
+    try {
+      json = JSON.parse(line)
+    } catch {
+      // The parser's message quotes the line: a user's data has no place in an error.
+      return Either.left(decodeError(`line ${index + 1} of the export file is not JSON`))
+    }
+    return Either.mapLeft(decode(json), (error) => {
+      const where = ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) =>
+        issue.path.length === 0 ? "(the line)" : issue.path.map(String).join(".")
+      )
+      return decodeError(
+        `line ${index + 1} of the export file is not an exported user (at ${[...new Set(where)].join(", ")})`
+      )
+    })
+  }
+  return gunzip(bytes, (cause) =>
+    decodeError(`the export file is not valid gzip${cause instanceof Error ? ` (${cause.message})` : ""}`)
+  ).pipe(
+    Stream.decodeText(),
+    Stream.splitLines,
+    Stream.zipWithIndex,
+    Stream.filter(([line]) => line.trim() !== ""),
+    Stream.mapEffect(([line, index]) => parse(line, index))
+  )
+}
+
+/**
+ * Create the export job, wait for it, then stream its file. See `Users.export`.
+ */
+export const export_ = (
+  options: ExportOptions = {}
+): Stream.Stream<ExportedUser, Auth0Error.Common | Auth0Error.ExportFailed, Auth0Http> =>
+  Stream.unwrap(
+    Effect.gen(function* () {
+      const http = yield* Auth0Http
+      const created = yield* http.request(Endpoints.createExportJob, { body: requestBody(options) }, Job)
+      yield* Effect.annotateCurrentSpan({ "auth0.job.id": created.id })
+      const location = yield* awaitLocation(http, created, options)
+      return decodeFile(http.download(location), new URL(location).pathname)
+    })
+  ).pipe(Stream.withSpan(Endpoints.createExportJob.name))
