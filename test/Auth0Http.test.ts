@@ -15,51 +15,7 @@ import {
   TestClock
 } from "effect"
 import { Auth0Error, Auth0Http, Users } from "../src/index.js"
-import { empty, fakeHttp, json, type Seen } from "./utils.js"
-
-const DOMAIN = "tenant.eu.auth0.com"
-
-type Reply = Response | Effect.Effect<Response>
-
-/** `/oauth/token` issues `tok-1`, `tok-2`, …; the API answers with `api` (1-based call count) or a user. */
-const tenant = (
-  handlers: {
-    readonly token?: (seen: Seen, n: number) => Reply
-    readonly api?: (seen: Seen, n: number) => Reply
-  } = {}
-) => {
-  const log: Array<Seen> = []
-  let tokens = 0
-  let api = 0
-  const layer = fakeHttp((seen) => {
-    if (seen.url.pathname.endsWith("/oauth/token")) {
-      tokens++
-      return handlers.token
-        ? handlers.token(seen, tokens)
-        : json({ access_token: `tok-${tokens}`, expires_in: 86400, token_type: "Bearer" })
-    }
-    api++
-    return handlers.api ? handlers.api(seen, api) : json({ user_id: "auth0|1" })
-  }, log)
-  return {
-    log,
-    layer,
-    tokenCalls: () => log.filter((seen) => seen.url.pathname.endsWith("/oauth/token")),
-    apiCalls: () => log.filter((seen) => !seen.url.pathname.endsWith("/oauth/token"))
-  }
-}
-
-const credentials = (
-  http: Layer.Layer<HttpClient.HttpClient>,
-  extra: Partial<Omit<Auth0Http.ClientCredentialsOptions, "domain" | "clientId" | "clientSecret">> = {}
-) =>
-  Auth0Http.layer({
-    domain: DOMAIN,
-    clientId: "cid",
-    clientSecret: Redacted.make("sekrit-value"),
-    retry: false,
-    ...extra
-  }).pipe(Layer.provide(http))
+import { credentials, DOMAIN, empty, json, scriptedTenant as tenant, type Seen } from "./utils.js"
 
 const staticToken = (
   http: Layer.Layer<HttpClient.HttpClient>,

@@ -1,7 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
-import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import {
   Cause,
@@ -20,7 +19,7 @@ import {
 } from "effect"
 import * as util from "node:util"
 import { Auth0Error, Auth0Http, Users } from "../src/index.js"
-import { empty, json } from "./utils.js"
+import { bodyText, empty, json } from "./utils.js"
 
 const SECRET = "SECRET-abc123"
 const TOKEN = "TOKEN-xyz789"
@@ -39,18 +38,6 @@ interface Seen {
 }
 
 type Reply = Response | Effect.Effect<Response> | "reset"
-
-const bodyText = (request: HttpClientRequest.HttpClientRequest): string | undefined => {
-  const body = request.body
-  switch (body._tag) {
-    case "Uint8Array":
-      return new TextDecoder().decode(body.body)
-    case "Raw":
-      return typeof body.body === "string" ? body.body : String(body.body)
-    default:
-      return undefined
-  }
-}
 
 const issue = () => json({ access_token: TOKEN, expires_in: 86400, token_type: "Bearer" })
 const user = () => json({ user_id: "auth0|1" })

@@ -1,56 +1,9 @@
 import { assert, describe, it } from "@effect/vitest"
-import * as HttpClient from "@effect/platform/HttpClient"
-import { Duration, Effect, Exit, Fiber, Layer, Option, Redacted, TestClock } from "effect"
-import { Auth0Error, Auth0Http, TokenProvider, Users } from "../src/index.js"
-import { fakeHttp, json, type Seen } from "./utils.js"
+import { Duration, Effect, Exit, Fiber, Option, Redacted, TestClock } from "effect"
+import { Auth0Error, TokenProvider, Users } from "../src/index.js"
+import { credentials, json, scriptedTenant as tenant, type Seen } from "./utils.js"
 
-const DOMAIN = "tenant.eu.auth0.com"
 const SECRET = "sekrit-value"
-
-type Reply = Response | Effect.Effect<Response>
-
-/**
- * A fake tenant: `/oauth/token` issues `tok-1`, `tok-2`, … (unless `token`
- * answers otherwise), everything else answers a user. `n` is 1-based.
- */
-const tenant = (
-  handlers: {
-    readonly token?: (seen: Seen, n: number) => Reply
-    readonly api?: (seen: Seen, n: number) => Reply
-  } = {}
-) => {
-  const log: Array<Seen> = []
-  let tokens = 0
-  let api = 0
-  const layer = fakeHttp((seen) => {
-    if (seen.url.pathname.endsWith("/oauth/token")) {
-      tokens++
-      return handlers.token
-        ? handlers.token(seen, tokens)
-        : json({ access_token: `tok-${tokens}`, expires_in: 86400, token_type: "Bearer" })
-    }
-    api++
-    return handlers.api ? handlers.api(seen, api) : json({ user_id: "auth0|1" })
-  }, log)
-  return {
-    log,
-    layer,
-    tokenCalls: () => log.filter((seen) => seen.url.pathname.endsWith("/oauth/token")),
-    apiCalls: () => log.filter((seen) => !seen.url.pathname.endsWith("/oauth/token"))
-  }
-}
-
-const credentials = (
-  http: Layer.Layer<HttpClient.HttpClient>,
-  extra: Partial<Omit<Auth0Http.ClientCredentialsOptions, "domain" | "clientId" | "clientSecret">> = {}
-) =>
-  Auth0Http.layer({
-    domain: DOMAIN,
-    clientId: "cid",
-    clientSecret: Redacted.make(SECRET),
-    retry: false,
-    ...extra
-  }).pipe(Layer.provide(http))
 
 const bearer = (seen: Seen | undefined) => seen?.headers["authorization"]
 

@@ -3,6 +3,8 @@ import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+import * as Auth0Http from "../src/Auth0Http.js"
 
 /** What the fake saw of one request. */
 export interface Seen {
@@ -14,7 +16,7 @@ export interface Seen {
 
 export type Handler = (seen: Seen) => Response | Effect.Effect<Response>
 
-const bodyText = (request: HttpClientRequest.HttpClientRequest): string | undefined => {
+export const bodyText = (request: HttpClientRequest.HttpClientRequest): string | undefined => {
   const body = request.body
   switch (body._tag) {
     case "Uint8Array":
@@ -49,3 +51,51 @@ export const json = (body: unknown, status = 200, headers: Record<string, string
   })
 
 export const empty = (status = 204): Response => new Response(null, { status })
+
+export const DOMAIN = "tenant.eu.auth0.com"
+
+type Reply = Response | Effect.Effect<Response>
+
+/**
+ * A scripted tenant: `/oauth/token` issues `tok-1`, `tok-2`, … (unless `token`
+ * answers otherwise), everything else answers `api` or a user. `n` is 1-based.
+ */
+export const scriptedTenant = (
+  handlers: {
+    readonly token?: (seen: Seen, n: number) => Reply
+    readonly api?: (seen: Seen, n: number) => Reply
+  } = {}
+) => {
+  const log: Array<Seen> = []
+  let tokens = 0
+  let api = 0
+  const layer = fakeHttp((seen) => {
+    if (seen.url.pathname.endsWith("/oauth/token")) {
+      tokens++
+      return handlers.token
+        ? handlers.token(seen, tokens)
+        : json({ access_token: `tok-${tokens}`, expires_in: 86400, token_type: "Bearer" })
+    }
+    api++
+    return handlers.api ? handlers.api(seen, api) : json({ user_id: "auth0|1" })
+  }, log)
+  return {
+    log,
+    layer,
+    tokenCalls: () => log.filter((seen) => seen.url.pathname.endsWith("/oauth/token")),
+    apiCalls: () => log.filter((seen) => !seen.url.pathname.endsWith("/oauth/token"))
+  }
+}
+
+/** `Auth0Http` with client credentials (`cid` / `sekrit-value`) over `http`, retries off. */
+export const credentials = (
+  http: Layer.Layer<HttpClient.HttpClient>,
+  extra: Partial<Omit<Auth0Http.ClientCredentialsOptions, "domain" | "clientId" | "clientSecret">> = {}
+) =>
+  Auth0Http.layer({
+    domain: DOMAIN,
+    clientId: "cid",
+    clientSecret: Redacted.make("sekrit-value"),
+    retry: false,
+    ...extra
+  }).pipe(Layer.provide(http))
