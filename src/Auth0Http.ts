@@ -155,6 +155,13 @@ export const domainProblem = (domain: string): string | undefined =>
 /**
  * Why `baseUrl` is not an http(s) origin, or undefined when it is.
  *
+ * @example
+ * ```ts
+ * import { Auth0Http } from "effect-auth0"
+ * Auth0Http.baseUrlProblem("http://127.0.0.1:4000") // undefined
+ * Auth0Http.baseUrlProblem("ftp://example.com") // "must be an http or https URL"
+ * ```
+ *
  * @since 0.1.0
  * @category validation
  */

@@ -229,6 +229,26 @@ const decodeToken = (where: { readonly method: string; readonly path: string }, 
 }
 
 /**
+ * The client-credentials provider as a layer, for building `Auth0Http` with `make`.
+ *
+ * @example
+ * ```ts
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Layer, Redacted } from "effect"
+ * import { Auth0Http, TokenProvider } from "effect-auth0"
+ * const live = Layer.effect(Auth0Http.Auth0Http, Auth0Http.make({ domain: "tenant.eu.auth0.com" })).pipe(
+ *   Layer.provide(
+ *     TokenProvider.layerClientCredentials({
+ *       clientId: "abc",
+ *       clientSecret: Redacted.make("s3cret"),
+ *       audience: "https://tenant.eu.auth0.com/api/v2/",
+ *       tokenUrl: "https://tenant.eu.auth0.com/oauth/token"
+ *     })
+ *   ),
+ *   Layer.provide(FetchHttpClient.layer)
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */
