@@ -241,10 +241,34 @@ export class Store {
     return user
   }
 
+  /** Users by lower-cased email, so a duplicate check does not scan the tenant. */
+  private readonly byEmail = new Map<string, Set<string>>()
+
+  private emailKey(user: UserRecord | undefined): string | undefined {
+    return typeof user?.email === "string" ? user.email.toLowerCase() : undefined
+  }
+
+  /** Every write of a user goes through here, to keep the email index true. */
+  private put(user: UserRecord): void {
+    this.unindex(user.user_id)
+    this.users.set(user.user_id, user)
+    const key = this.emailKey(user)
+    if (key !== undefined) this.byEmail.set(key, (this.byEmail.get(key) ?? new Set()).add(user.user_id))
+  }
+
+  private unindex(id: string): void {
+    const key = this.emailKey(this.users.get(id))
+    if (key === undefined) return
+    const ids = this.byEmail.get(key)
+    ids?.delete(id)
+    if (ids?.size === 0) this.byEmail.delete(key)
+  }
+
   private emailTaken(connection: string, email: string, except?: string): boolean {
     const lower = email.toLowerCase()
-    for (const user of this.users.values()) {
-      if (user.user_id === except) continue
+    for (const id of this.byEmail.get(lower) ?? []) {
+      const user = this.users.get(id)
+      if (user === undefined || user.user_id === except) continue
       const identities = (user.identities as Array<Record<string, unknown>> | undefined) ?? []
       if (String(user.email ?? "").toLowerCase() === lower && identities.some((i) => i.connection === connection)) {
         return true
@@ -310,7 +334,7 @@ export class Store {
     if (isObject(checked.app_metadata) && Object.keys(checked.app_metadata).length > 0)
       user.app_metadata = checked.app_metadata
     Object.assign(user, structuredClone(options.extras ?? {}), { user_id })
-    this.users.set(user_id, user)
+    this.put(user)
     return clone(user)
   }
 
@@ -351,11 +375,12 @@ export class Store {
       }
     }
     next.updated_at = now
-    this.users.set(id, next)
+    this.put(next)
     return clone(next)
   }
 
   delete(id: string): void {
+    this.unindex(id)
     this.users.delete(id)
     this.defaulted.delete(id)
     this.logs.delete(id)
@@ -434,7 +459,7 @@ export class Store {
         ? []
         : [{ profileData: profileOf(primary, this.defaulted.get(id) ?? new Set()), ...first }, ...identities.slice(1)]
     const next: UserRecord = { ...primary, identities: [...primaryIdentities, ...moved], updated_at: now }
-    this.users.set(id, next)
+    this.put(next)
     this.delete(secondaryId)
     return clone(next.identities as Array<unknown>)
   }
@@ -448,7 +473,7 @@ export class Store {
     const identity = identities[index]!
     const { profileData, ...bare } = identity
     const remaining = identities.filter((_, i) => i !== index)
-    this.users.set(id, { ...primary, identities: remaining, updated_at: now })
+    this.put({ ...primary, identities: remaining, updated_at: now })
     const restoredId = `${provider}|${secondaryId}`
     const restored: UserRecord = {
       ...(isObject(profileData) ? profileData : {}),
@@ -457,7 +482,7 @@ export class Store {
       created_at: now,
       updated_at: now
     }
-    this.users.set(restoredId, restored)
+    this.put(restored)
     return clone(remaining)
   }
 
