@@ -29,6 +29,10 @@ const WINDOW_MILLIS = 3_000
 const MIN_SPAN_MILLIS = 250
 /** Send a little under the estimated rate: the floor() in Remaining hides fractions of a token. */
 const MARGIN = 0.97
+const MIN_GAIN = 0.5
+const MAX_GAIN = 1.5
+const GAIN_STEP = 0.002
+const GAIN_DECREASE = 0.8
 const MIN_SHARE = 0.1
 const SHARE_STEP = 0.02
 /** Never wait longer than this on one reading; a new reading will come. */
@@ -56,6 +60,10 @@ export const make: Effect.Effect<Pacer> = Effect.gen(function* () {
   // The part of the bucket this pacer may spend. Other processes spend from the same bucket and
   // read the same headers; each 429 halves the share, each answer in between wins a little back.
   let share = 1
+  // What the rate estimate is trusted at. With other processes spending from the bucket the estimate
+  // tends to what this one already sends, so it probes a little above it and backs off on a 429
+  // (additive increase, multiplicative decrease): the processes settle on the bucket's rate between them.
+  let gain = 1
   // One fiber at a time decides and waits; the others queue behind it, so a refill is not met by a stampede.
   const gate = yield* Effect.makeSemaphore(1)
 
@@ -75,7 +83,8 @@ export const make: Effect.Effect<Pacer> = Effect.gen(function* () {
     // Nothing read yet: one request finds out how full the bucket is before the others follow.
     // An answer without the headers means this tenant or endpoint is not rate limited: nothing to pace.
     if (remaining === undefined || limit === undefined) return inFlight === 0 || answered ? 0 : 10
-    const r = rate()
+    const estimate = rate()
+    const r = estimate === undefined ? undefined : estimate * gain
     const refilled = r === undefined ? 0 : r * (now - readAt)
     const estimated = Math.min(limit, remaining + refilled)
     // A full bucket always lends one token, however small the share, so a pacer never starves.
@@ -109,6 +118,8 @@ export const make: Effect.Effect<Pacer> = Effect.gen(function* () {
       const figures = rateLimitHeaders(headers)
       share = status === 429 ? Math.max(MIN_SHARE, share / 2) : Math.min(1, share + SHARE_STEP)
       if (figures.remaining === undefined) return
+      if (status === 429) gain = Math.max(MIN_GAIN, gain * GAIN_DECREASE)
+      else if (figures.remaining < (figures.limit ?? Infinity)) gain = Math.min(MAX_GAIN, gain + GAIN_STEP)
       seq++
       limit = figures.limit ?? limit ?? figures.remaining
       remaining = figures.remaining
