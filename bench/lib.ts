@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url"
 import { Effect, Layer, ManagedRuntime, Redacted, type Stream } from "effect"
 import * as Undici from "undici"
 import { Auth0Http, Users } from "../src/index.js"
+import type { BurstResult, Job, MemoryResult, Message } from "./worker.js"
 
 export const BENCH_DIR = Path.dirname(fileURLToPath(import.meta.url))
 export const ROOT = Path.resolve(BENCH_DIR, "..")
@@ -331,4 +332,39 @@ export const sleep = (ms: number): Promise<void> => new Promise((resolve) => set
 export const errorText = (error: unknown): string => {
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
   return text.replace(/\s+/g, " ").slice(0, 200)
+}
+
+/** Start one worker process per job; burst jobs start together once every worker is ready. */
+export const runWorkers = async <R extends BurstResult | MemoryResult>(
+  jobs: ReadonlyArray<Job>,
+  beforeGo?: () => Promise<void>,
+  nodeArgs: ReadonlyArray<string> = []
+) => {
+  const children = jobs.map((job) => spawnTsx("worker.ts", { BENCH_JOB: JSON.stringify(job) }, "ipc", nodeArgs))
+  const ready = children.map(
+    (child) =>
+      new Promise<void>((resolve, reject) => {
+        child.on("message", (message: Message) => {
+          if (message.type === "ready") resolve()
+        })
+        child.once("exit", (code) => reject(new Error(`worker exited (code ${code}) before it was ready`)))
+      })
+  )
+  const results = children.map(
+    (child) =>
+      new Promise<R>((resolve, reject) => {
+        child.on("message", (message: Message) => {
+          if (message.type === "result") resolve(message.result as R)
+        })
+        child.once("exit", (code) => reject(new Error(`worker exited (code ${code}) without a result`)))
+      })
+  )
+  // Failures surface through `results`; keep `ready` from rejecting unobserved.
+  for (const r of [...ready, ...results]) r.catch(() => {})
+  if (jobs.every((job) => job.kind === "burst")) {
+    await Promise.all(ready)
+    await beforeGo?.()
+    for (const child of children) child.send({ type: "go" })
+  }
+  return Promise.all(results)
 }

@@ -30,16 +30,16 @@ import {
   rawFetchGet,
   rawUndiciGet,
   ROOT,
+  runWorkers,
   type RunningServer,
   type ServerInfo,
   sleep,
-  spawnTsx,
   type Stats,
   stats,
   startServer,
   userPath
 } from "./lib.js"
-import type { BurstResult, Job, MemoryResult, Message } from "./worker.js"
+import type { BurstResult, Job, MemoryResult } from "./worker.js"
 
 const GET_REQUESTS = 2000
 const WARMUP = 200
@@ -193,43 +193,6 @@ const scenarioGet = async (): Promise<{ rows: ReadonlyArray<GetRow>; notes: Read
   } finally {
     await server.stop()
   }
-}
-
-// ---------------------------------------------------------------------------
-// worker processes
-
-const runWorkers = async <R extends BurstResult | MemoryResult>(
-  jobs: ReadonlyArray<Job>,
-  beforeGo?: () => Promise<void>,
-  nodeArgs: ReadonlyArray<string> = []
-) => {
-  const children = jobs.map((job) => spawnTsx("worker.ts", { BENCH_JOB: JSON.stringify(job) }, "ipc", nodeArgs))
-  const ready = children.map(
-    (child) =>
-      new Promise<void>((resolve, reject) => {
-        child.on("message", (message: Message) => {
-          if (message.type === "ready") resolve()
-        })
-        child.once("exit", (code) => reject(new Error(`worker exited (code ${code}) before it was ready`)))
-      })
-  )
-  const results = children.map(
-    (child) =>
-      new Promise<R>((resolve, reject) => {
-        child.on("message", (message: Message) => {
-          if (message.type === "result") resolve(message.result as R)
-        })
-        child.once("exit", (code) => reject(new Error(`worker exited (code ${code}) without a result`)))
-      })
-  )
-  // Failures surface through `results`; keep `ready` from rejecting unobserved.
-  for (const r of [...ready, ...results]) r.catch(() => {})
-  if (jobs.every((job) => job.kind === "burst")) {
-    await Promise.all(ready)
-    await beforeGo?.()
-    for (const child of children) child.send({ type: "go" })
-  }
-  return Promise.all(results)
 }
 
 // ---------------------------------------------------------------------------
