@@ -14,6 +14,7 @@ import * as Auth0Error from "./Auth0Error.js"
 import { Auth0Http } from "./Auth0Http.js"
 import * as Endpoints from "./internal/endpoints.js"
 import * as ExportJob from "./internal/exportJob.js"
+import * as Merge from "./internal/merge.js"
 import * as Paging from "./internal/paging.js"
 import { Enrollment, RecoveryCode } from "./schema/Enrollment.js"
 import { Identity } from "./schema/Identity.js"
@@ -462,23 +463,52 @@ const STREAM_PAGE = 100
  * @category models
  */
 export interface StreamParams extends Omit<ListParams, "page" | "per_page" | "sort" | "search_engine"> {
-  /** `created_at:1` (default) or `created_at:-1`; any other field when the matches fit under the cap. */
+  /**
+   * `field:1` ascending or `field:-1` descending; default `created_at:1`.
+   * Past 1000 matches, any field Auth0 sorts by works (not app_metadata or
+   * user_metadata, which Auth0 refuses); dotted paths such as
+   * `identities.connection` sort by the first value found, as Auth0 does.
+   */
   readonly sort?: string | undefined
+  /**
+   * As in `list`. When the sort is not by `created_at` and `fields` leaves
+   * out the sort field's top-level property (say `logins_count`, or
+   * `identities` for `identities.connection`), the stream asks for it anyway,
+   * to merge by it, and removes it from each user before delivering it.
+   */
+  readonly fields?: string | ReadonlyArray<string> | undefined
 }
 
 /**
  * Every user matching `q`, each exactly once, in the requested `sort`, with
- * constant memory. When more than 1000 users match (Auth0's cap for one
+ * bounded memory. When more than 1000 users match (Auth0's cap for one
  * query), the query is split into `created_at` ranges AND-ed to `q`, halved
- * until each fits. Fails with `LimitExceeded` rather than truncating: when a
- * range of one millisecond still holds 1000 users, or when more than 1000
- * match and the sort is not by `created_at`.
+ * until each fits:
+ *
+ * - sorted by `created_at` (the default), the ranges are listed one after the
+ *   other, each opened when the one before it ends;
+ * - sorted by any other field, every range is probed first (it has to be: the
+ *   first user may be in any of them), then each pages through its own query
+ *   in that sort and the ranges are merged by the sort key, client-side, the
+ *   way Auth0 orders (users without the field last in both directions). A
+ *   range fetches its next page only when its current one is used up, so
+ *   memory holds k ranges × one page of 100 users, k being about two per 1000
+ *   matches when `created_at` is spread evenly, more when it is bunched.
+ *
+ * It never truncates: when a range of one millisecond still holds 1000 users
+ * it fails with `LimitExceeded`.
  *
  * @example
  * ```ts
  * import { Stream } from "effect"
  * import { Users } from "effect-auth0"
  * const admins = Users.stream({ q: "app_metadata.admin:true" }).pipe(Stream.runCollect)
+ * // past 1000 matches too: ranges merged by logins_count, which is fetched and then dropped again
+ * const mostActive = Users.stream({ q: 'email.domain:"example.com"', sort: "logins_count:-1", fields: ["email"] }).pipe(
+ *   Stream.map((user) => user.email),
+ *   Stream.take(20),
+ *   Stream.runCollect
+ * )
  * ```
  *
  * @since 0.1.0
@@ -487,8 +517,16 @@ export interface StreamParams extends Omit<ListParams, "page" | "per_page" | "so
 export const stream = (params: StreamParams = {}) => {
   const sort = params.sort ?? "created_at:1"
   const byCreatedAt = sort === "created_at:1" || sort === "created_at:-1"
+  const merged = byCreatedAt ? Option.none() : Merge.sortOrder(sort)
+  const projection = Option.match(merged, {
+    onNone: () => ({ request: params, added: false }),
+    onSome: ({ root }) => Merge.keepField(params, root)
+  })
   const fetch = (q: string | undefined, page: number) =>
-    Effect.map(list({ ...params, q, sort, page, per_page: STREAM_PAGE }), (p) => ({ ...p, items: p.users }))
+    Effect.map(list({ ...params, ...projection.request, q, sort, page, per_page: STREAM_PAGE }), (p) => ({
+      ...p,
+      items: p.users
+    }))
   const edge = (order: "created_at:1" | "created_at:-1") =>
     Effect.map(
       list({ q: params.q, sort: order, per_page: 1, fields: ["user_id", "created_at"], include_fields: true }),
@@ -499,19 +537,20 @@ export const stream = (params: StreamParams = {}) => {
     )
   const limitExceeded = (q: string, total: number, detail: string) =>
     new Auth0Error.LimitExceeded({ method: "GET", path: "/api/v2/users", total, scope: `q=${q}`, detail })
-  if (!byCreatedAt) {
+  if (!byCreatedAt && Option.isNone(merged)) {
+    // A sort Auth0 refuses anyway (it answers the first page with BadRequest), or one it might
+    // accept that the merge cannot reproduce: one query, and LimitExceeded past the cap.
     return Stream.unwrap(
       Effect.map(fetch(params.q, 0), (first) =>
         Paging.pagesFrom(first, (page) => fetch(params.q, page), {
           perPage: STREAM_PAGE,
           stopAtCap: false,
-          limitExceeded: (total) =>
-            limitExceeded(params.q ?? "", total, `only a created_at sort can be split into ranges; sort was ${sort}`)
+          limitExceeded: (total) => limitExceeded(params.q ?? "", total, `the sort ${sort} cannot be merged`)
         })
       )
     )
   }
-  return Paging.splitByCreatedAt({
+  const users = Paging.splitByCreatedAt({
     q: params.q,
     descending: sort === "created_at:-1",
     perPage: STREAM_PAGE,
@@ -519,8 +558,12 @@ export const stream = (params: StreamParams = {}) => {
     bounds: Effect.map(Effect.all([edge("created_at:1"), edge("created_at:-1")]), ([oldest, newest]) =>
       Option.all([oldest, newest])
     ),
-    limitExceeded
+    limitExceeded,
+    compare: Option.getOrUndefined(Option.map(merged, (order) => order.compare))
   })
+  return Option.isSome(merged) && projection.added
+    ? Stream.map(users, (user) => Merge.omit(user, merged.value.root))
+    : users
 }
 
 /**

@@ -1,6 +1,9 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Chunk, Effect, Stream } from "effect"
-import { Users } from "../src/index.js"
+import { Chunk, Effect, Option, Stream } from "effect"
+import * as fc from "fast-check"
+import * as Merge from "../src/internal/merge.js"
+import { type User, Users } from "../src/index.js"
+import * as Search from "../src/testing/internal/search.js"
 import { FakeAuth0 } from "../src/testing/index.js"
 
 const DB = "Username-Password-Authentication"
@@ -23,6 +26,21 @@ const seed = (
 
 const spread = (i: number) => new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString()
 
+/** The created_at ranges listed with `sort` so far; none of the requests went past the cap. */
+const rangesListed = (sort: string) =>
+  Effect.map(FakeAuth0.Tenant.pipe(Effect.flatMap((tenant) => tenant.requests)), (requests) => {
+    assert.isFalse(
+      requests.some((r) => r.status === 400),
+      "never paged past the cap"
+    )
+    return new Set(
+      requests
+        .map((r) => decodeURIComponent(r.url))
+        .filter((url) => url.includes(`sort=${sort}`) && url.includes("created_at:["))
+        .map((url) => /created_at:\[[^}]*\}/.exec(url)![0])
+    )
+  })
+
 describe("Users.stream", () => {
   it.effect("delivers every match exactly once, in created_at order, past the 1000 cap", () =>
     Effect.gen(function* () {
@@ -33,16 +51,7 @@ describe("Users.stream", () => {
       assert.deepStrictEqual(new Set(users.map((u) => u.user_id)), new Set(seeded.map((u) => u.user_id)))
       const dates = users.map((u) => u.created_at!)
       assert.deepStrictEqual(dates, [...dates].sort())
-      const tenant = yield* FakeAuth0.Tenant
-      const requests = yield* tenant.requests
-      assert.isTrue(
-        requests.some((r) => decodeURIComponent(r.url).includes("created_at:[")),
-        "the query was split into ranges"
-      )
-      assert.isFalse(
-        requests.some((r) => r.status === 400),
-        "never paged past the cap"
-      )
+      assert.isAtLeast((yield* rangesListed("created_at:1")).size, 2, "the query was split into ranges")
     }).pipe(Effect.provide(FakeAuth0.layer()))
   )
 
@@ -69,24 +78,228 @@ describe("Users.stream", () => {
     }).pipe(Effect.provide(FakeAuth0.layer()))
   )
 
-  it.effect("a range that cannot be split fails with LimitExceeded", () =>
+  it.effect("a range that cannot be split fails with LimitExceeded, whatever the sort", () =>
     Effect.gen(function* () {
       yield* seed(1200, () => "2024-05-05T05:05:05.005Z")
-      const error = yield* Stream.runDrain(Users.stream()).pipe(Effect.flip)
-      assert.strictEqual(error._tag, "LimitExceeded")
-      if (error._tag === "LimitExceeded") {
-        assert.strictEqual(error.total, 1200)
-        assert.include(error.message, "one millisecond")
+      for (const sort of ["created_at:1", "created_at:-1", "email:1", "logins_count:-1"]) {
+        const error = yield* Stream.runDrain(Users.stream({ sort })).pipe(Effect.flip)
+        assert.strictEqual(error._tag, "LimitExceeded", sort)
+        if (error._tag === "LimitExceeded") {
+          assert.strictEqual(error.total, 1200)
+          assert.include(error.message, "one millisecond")
+        }
+      }
+    }).pipe(Effect.provide(FakeAuth0.layer()))
+  )
+})
+
+/** Users in the fake's own order: its `q` filter and its comparator, over the whole store. */
+const fakeOrder = (sort: string, q?: string) =>
+  Effect.map(FakeAuth0.Tenant.pipe(Effect.flatMap((tenant) => tenant.users)), (all) => {
+    const order = Search.compareBy(sort)
+    if (!order.ok) throw new Error(order.error)
+    const parsed = q === undefined ? undefined : Search.parse(q)
+    if (parsed !== undefined && !parsed.ok) throw new Error(parsed.error)
+    const matching = parsed === undefined ? [...all] : all.filter((user) => Search.matches(parsed.query, user))
+    return { users: matching.sort(order.compare), compare: order.compare }
+  })
+
+/**
+ * `actual` is `expected` position by position, except that users the sort
+ * ties may come in any order among themselves; each user exactly once.
+ */
+const assertSortedLike = (
+  actual: ReadonlyArray<User.User>,
+  expected: {
+    users: ReadonlyArray<Record<string, unknown>>
+    compare: (a: Record<string, unknown>, b: Record<string, unknown>) => number
+  },
+  sort: string
+) => {
+  assert.strictEqual(actual.length, expected.users.length, `${sort}: count`)
+  assert.strictEqual(new Set(actual.map((u) => u.user_id)).size, actual.length, `${sort}: each user once`)
+  let start = 0
+  for (let i = 1; i <= expected.users.length; i++) {
+    if (i < expected.users.length && expected.compare(expected.users[i - 1]!, expected.users[i]!) === 0) continue
+    const ids = (users: ReadonlyArray<Record<string, unknown>>) => users.map((u) => String(u.user_id)).sort()
+    assert.deepStrictEqual(
+      ids(actual.slice(start, i)),
+      ids(expected.users.slice(start, i)),
+      `${sort}: positions ${start} to ${i - 1}`
+    )
+    start = i
+  }
+}
+
+const NAMES = ["alice", "Bob", "carol", "Dave", "eve", "Frank", "grace", "Heidi", "ivan", "Judy", "mallory", "Oscar"]
+
+/** 2600 users whose created_at order has nothing to do with their email, name, logins or last login. */
+const seedVaried = seed(
+  2600,
+  (i) => spread((i * 7919) % 2600),
+  (i) => ({
+    name: `${NAMES[(i * 31) % NAMES.length]} ${i % 3 === 0 ? "Smith" : "jones"}`,
+    ...(i % 7 === 0 ? {} : { logins_count: (i * 17) % 13 }),
+    ...(i % 5 === 0
+      ? i % 10 === 0
+        ? { last_login: null }
+        : {}
+      : { last_login: new Date(Date.UTC(2025, 0, 1) + ((i * 104729) % 5000) * 1000).toISOString() }),
+    app_metadata: { plan: i % 3 === 1 ? "free" : "gold" }
+  })
+)
+
+describe("Users.stream past the cap, in a sort other than created_at", () => {
+  it.effect("merges the created_at ranges into the requested order, each user once", () =>
+    Effect.gen(function* () {
+      yield* seedVaried
+      for (const sort of [
+        "email:1",
+        "email:-1",
+        "name:1",
+        "logins_count:-1",
+        "logins_count:1",
+        "last_login:-1",
+        "last_login:1"
+      ]) {
+        const users = Chunk.toReadonlyArray(yield* Stream.runCollect(Users.stream({ sort })))
+        assertSortedLike(users, yield* fakeOrder(sort), sort)
+      }
+      assert.isAtLeast((yield* rangesListed("email:1")).size, 4, "split into ranges, each listed in the caller's sort")
+    }).pipe(Effect.provide(FakeAuth0.layer()))
+  )
+
+  it.effect("q is AND-ed to every range", () =>
+    Effect.gen(function* () {
+      yield* seedVaried
+      const q = 'app_metadata.plan:"gold"'
+      for (const sort of ["name:-1", "logins_count:1"]) {
+        const users = Chunk.toReadonlyArray(yield* Stream.runCollect(Users.stream({ q, sort })))
+        const expected = yield* fakeOrder(sort, q)
+        assert.isAbove(expected.users.length, 1000)
+        assertSortedLike(users, expected, sort)
       }
     }).pipe(Effect.provide(FakeAuth0.layer()))
   )
 
-  it.effect("more than the cap with a sort that cannot be split fails instead of truncating", () =>
+  it.effect("fields that leave the sort field out: fetched to merge by, then dropped", () =>
     Effect.gen(function* () {
-      yield* seed(1100, spread)
-      const error = yield* Stream.runDrain(Users.stream({ sort: "email:1" })).pipe(Effect.flip)
-      assert.strictEqual(error._tag, "LimitExceeded")
+      yield* seedVaried
+      const sort = "logins_count:-1"
+      const expected = yield* fakeOrder(sort)
+      const included = Chunk.toReadonlyArray(
+        yield* Stream.runCollect(Users.stream({ sort, fields: ["email", "name"] }))
+      )
+      assertSortedLike(included, expected, sort)
+      assert.isTrue(included.every((u) => Object.keys(u).sort().join() === "email,name,user_id"))
+
+      const excluded = Chunk.toReadonlyArray(
+        yield* Stream.runCollect(Users.stream({ sort, fields: "logins_count,picture", include_fields: false }))
+      )
+      assertSortedLike(excluded, expected, sort)
+      assert.isTrue(excluded.every((u) => !("logins_count" in u) && !("picture" in u) && "email" in u))
+
+      const kept = Chunk.toReadonlyArray(yield* Stream.runCollect(Users.stream({ sort: "email:1", fields: ["email"] })))
+      assert.isTrue(kept.every((u) => Object.keys(u).sort().join() === "email,user_id"))
     }).pipe(Effect.provide(FakeAuth0.layer()))
+  )
+})
+
+describe("Merge", () => {
+  const value = fc.oneof(
+    fc.constantFrom("a", "B", "b", "x@Y.com", "z@y.COM", "2024-01-01T00:00:00.000Z", "2023-12-31T23:59:59.999Z"),
+    fc.integer({ min: -3, max: 3 }),
+    fc.double({ noNaN: true }),
+    fc.boolean(),
+    fc.constant(null),
+    fc.constant({})
+  )
+  const user = fc.record(
+    {
+      email: fc.oneof(value, fc.array(value, { maxLength: 2 })),
+      name: value,
+      logins_count: value,
+      identities: fc.array(
+        fc.record({ connection: fc.oneof(value, fc.array(value, { maxLength: 2 })) }, { requiredKeys: [] }),
+        {
+          maxLength: 3
+        }
+      )
+    },
+    { requiredKeys: [] }
+  )
+
+  it("orders users exactly as the fake tenant does", () =>
+    fc.assert(
+      fc.property(
+        fc.constantFrom(
+          "email",
+          "email.domain",
+          "name",
+          "logins_count",
+          "identities.connection",
+          "identities",
+          "nope.x"
+        ),
+        fc.constantFrom("1", "-1"),
+        user,
+        user,
+        (field, direction, a, b) => {
+          const sort = `${field}:${direction}`
+          const fake = Search.compareBy(sort)
+          assert.isTrue(fake.ok)
+          const ours = Option.getOrThrow(Merge.sortOrder(sort))
+          if (fake.ok) assert.strictEqual(Math.sign(ours.compare(a, b)), Math.sign(fake.compare(a, b)))
+        }
+      ),
+      { numRuns: 5000 }
+    ))
+
+  it("refuses what Auth0 cannot sort by", () => {
+    for (const sort of ["app_metadata.plan:1", "user_metadata:-1", "email", "email:2", "a..b:1"]) {
+      assert.isTrue(Option.isNone(Merge.sortOrder(sort)), sort)
+    }
+  })
+
+  it.effect("a run fetches its next page only once its current one is used up", () =>
+    Effect.gen(function* () {
+      const fetched: Array<string> = []
+      const run = (
+        name: string,
+        pages: ReadonlyArray<ReadonlyArray<number>>,
+        at = 0
+      ): Merge.Run<number, never, never> => ({
+        items: pages[at]!,
+        rest:
+          at + 1 < pages.length
+            ? Option.some(Effect.sync(() => (fetched.push(`${name}${at + 1}`), run(name, pages, at + 1))))
+            : Option.none()
+      })
+      const merged = Merge.mergeSorted(
+        [
+          run("a", [
+            [1, 4],
+            [6, 9]
+          ]),
+          run("b", [[2, 3], [5], [7, 8]]),
+          run("c", [[10], [11]])
+        ],
+        (x, y) => x - y,
+        100
+      )
+      const head = (n: number) => Effect.map(Stream.runCollect(Stream.take(merged, n)), Chunk.toReadonlyArray)
+      assert.deepStrictEqual(yield* head(3), [1, 2, 3])
+      assert.deepStrictEqual(fetched, [], "b's first page is not used up until 3 is taken")
+      assert.deepStrictEqual(yield* head(4), [1, 2, 3, 4])
+      assert.deepStrictEqual(fetched, ["b1"], "b's second page decides whether 4 comes next")
+      fetched.length = 0
+      fetched.length = 0
+      assert.deepStrictEqual(
+        Chunk.toReadonlyArray(yield* Stream.runCollect(merged)),
+        [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]
+      )
+      assert.deepStrictEqual(fetched, ["b1", "a1", "b2", "c1"])
+    })
   )
 })
 

@@ -1,0 +1,251 @@
+/**
+ * What `Users.stream` needs to deliver a search in any sort past Auth0's cap:
+ * the order Auth0 sorts users in, computed client-side, and a k-way merge of
+ * sorted runs that each hold one page at a time.
+ */
+import * as Chunk from "effect/Chunk"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
+
+// ---------------------------------------------------------------------------------------------
+// The sort order
+// ---------------------------------------------------------------------------------------------
+
+type SortKey = string | number | boolean
+
+/** Auth0 lower-cases these when indexing, so it sorts them ignoring case. */
+const FOLDED: ReadonlySet<string> = new Set(["email", "email.domain", "name", "given_name", "family_name", "nickname"])
+
+const isRecord = (value: unknown): value is Readonly<Record<string, unknown>> =>
+  typeof value === "object" && value !== null && !Array.isArray(value)
+
+const sortable = (value: unknown): SortKey | undefined =>
+  typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? value : undefined
+
+const domain = (value: unknown): SortKey | undefined =>
+  typeof value === "string" && value.includes("@") ? value.slice(value.lastIndexOf("@") + 1) : undefined
+
+/**
+ * The first value at a dotted path, in document order, that `pick` makes a
+ * key of. Arrays are transparent at every level (`identities.connection`
+ * reads each identity); absent properties are skipped.
+ */
+const firstKey = (
+  value: unknown,
+  path: ReadonlyArray<string>,
+  at: number,
+  pick: (leaf: unknown) => SortKey | undefined
+): SortKey | undefined => {
+  if (Array.isArray(value)) {
+    for (const element of value) {
+      const key = firstKey(element, path, at, pick)
+      if (key !== undefined) return key
+    }
+    return undefined
+  }
+  if (at === path.length) return pick(value)
+  const segment = path[at]!
+  return isRecord(value) && Object.hasOwn(value, segment) ? firstKey(value[segment], path, at + 1, pick) : undefined
+}
+
+/** Numbers before booleans before strings, as Auth0 answers when one field holds several types. */
+const typeRank = (key: SortKey): number => (typeof key === "number" ? 0 : typeof key === "boolean" ? 1 : 2)
+
+const compareKeys = (a: SortKey, b: SortKey): number =>
+  typeof a !== typeof b ? typeRank(a) - typeRank(b) : a < b ? -1 : a > b ? 1 : 0
+
+/** How Auth0 orders users for one `sort` parameter. */
+export interface SortOrder {
+  readonly field: string
+  /** The top-level property that holds the field: what a `fields` projection must keep. */
+  readonly root: string
+  readonly compare: (a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>) => number
+}
+
+/**
+ * Auth0's order for `sort=field:1|field:-1`, on users as it returns them:
+ * strings compare by code unit (ISO dates therefore chronologically),
+ * case-folded for the fields Auth0 lower-cases; numbers numerically; users
+ * without a value come last in both directions. `None` for what Auth0 cannot
+ * sort by (a malformed sort, app_metadata or user_metadata).
+ */
+export const sortOrder = (sort: string): Option.Option<SortOrder> => {
+  const match = /^(.+):(1|-1)$/.exec(sort.trim())
+  if (match === null) return Option.none()
+  const field = match[1]!
+  const path = field.split(".")
+  if (path.some((segment) => segment === "") || /[\s*:]/.test(field)) return Option.none()
+  if (path[0] === "app_metadata" || path[0] === "user_metadata") return Option.none()
+  const direction = match[2] === "1" ? 1 : -1
+  const folded = FOLDED.has(field)
+  const keyOf = (user: Readonly<Record<string, unknown>>): SortKey | undefined => {
+    const key = field === "email.domain" ? firstKey(user, ["email"], 0, domain) : firstKey(user, path, 0, sortable)
+    return folded && typeof key === "string" ? key.toLowerCase() : key
+  }
+  return Option.some({
+    field,
+    root: path[0]!,
+    compare: (a, b) => {
+      const ka = keyOf(a)
+      const kb = keyOf(b)
+      if (ka === undefined || kb === undefined) return ka === kb ? 0 : ka === undefined ? 1 : -1
+      return direction * compareKeys(ka, kb)
+    }
+  })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keeping the sort field in a projection
+// ---------------------------------------------------------------------------------------------
+
+/** `fields` and `include_fields`, as `Users.list` takes them. */
+export interface Projection {
+  readonly fields?: string | ReadonlyArray<string> | undefined
+  readonly include_fields?: boolean | undefined
+}
+
+/**
+ * The projection to request so that every user carries the top-level
+ * property `root`, and whether it must be dropped again before delivery
+ * (because the caller's projection left it out). `user_id` is never dropped:
+ * every `User` has one.
+ */
+export const keepField = (
+  projection: Projection,
+  root: string
+): { readonly request: Projection; readonly added: boolean } => {
+  const { fields } = projection
+  const listed = (typeof fields === "string" ? fields.split(",") : (fields ?? []))
+    .map((field) => field.trim())
+    .filter((field) => field !== "")
+  if (listed.length === 0) return { request: projection, added: false }
+  if (projection.include_fields !== false) {
+    return listed.includes(root) || root === "user_id"
+      ? { request: projection, added: false }
+      : { request: { fields: [...listed, root], include_fields: true }, added: true }
+  }
+  if (!listed.includes(root)) return { request: projection, added: false }
+  const rest = listed.filter((field) => field !== root)
+  return {
+    request:
+      rest.length === 0 ? { fields: undefined, include_fields: undefined } : { fields: rest, include_fields: false },
+    added: root !== "user_id"
+  }
+}
+
+/** `user` without the property `key`. */
+export const omit = <U extends object>(user: U, key: string): U => {
+  const { [key]: _dropped, ...rest } = user as Record<string, unknown>
+  return rest as U
+}
+
+// ---------------------------------------------------------------------------------------------
+// k-way merge
+// ---------------------------------------------------------------------------------------------
+
+/** A sorted run read a page at a time: the items in hand, and how to fetch the rest once they are used. */
+export interface Run<A, E, R> {
+  readonly items: ReadonlyArray<A>
+  readonly rest: Option.Option<Effect.Effect<Run<A, E, R>, E, R>>
+}
+
+/**
+ * Merge runs that are each sorted by `compare` into one sorted stream; equal
+ * items come from the lower-indexed run first. A run's next page is fetched
+ * only when its current one is used up, and dropped before: memory holds one
+ * page per run, plus the chunk of at most `chunkSize` being emitted.
+ */
+export const mergeSorted = <A, E, R>(
+  runs: ReadonlyArray<Run<A, E, R>>,
+  compare: (a: A, b: A) => number,
+  chunkSize: number
+): Stream.Stream<A, E, R> =>
+  Stream.suspend(() => {
+    const items: Array<ReadonlyArray<A>> = runs.map((run) => run.items)
+    const rests = runs.map((run) => run.rest)
+    const positions = runs.map(() => 0)
+    /** Indices of the runs with items in hand, a binary min-heap by (head item, index). */
+    const heap: Array<number> = []
+    /** Runs whose items are used up but that may have more. */
+    let dry = runs.map((_, i) => i)
+
+    const before = (i: number, j: number): boolean => {
+      const c = compare(items[i]![positions[i]!]!, items[j]![positions[j]!]!)
+      return c < 0 || (c === 0 && i < j)
+    }
+    const swap = (x: number, y: number) => {
+      const t = heap[x]!
+      heap[x] = heap[y]!
+      heap[y] = t
+    }
+    const up = (at: number) => {
+      for (let child = at; child > 0;) {
+        const parent = (child - 1) >> 1
+        if (!before(heap[child]!, heap[parent]!)) return
+        swap(child, parent)
+        child = parent
+      }
+    }
+    const down = (at: number) => {
+      for (let parent = at; ;) {
+        const left = 2 * parent + 1
+        const least =
+          left + 1 < heap.length && before(heap[left + 1]!, heap[left]!) ? left + 1 : left < heap.length ? left : -1
+        if (least === -1 || !before(heap[least]!, heap[parent]!)) return
+        swap(least, parent)
+        parent = least
+      }
+    }
+
+    const refill = (i: number): Effect.Effect<void, E, R> => {
+      if (positions[i]! < items[i]!.length) {
+        heap.push(i)
+        up(heap.length - 1)
+        return Effect.void
+      }
+      const rest = rests[i]!
+      if (Option.isNone(rest)) return Effect.void
+      return Effect.flatMap(rest.value, (run) => {
+        items[i] = run.items
+        rests[i] = run.rest
+        positions[i] = 0
+        return refill(i)
+      })
+    }
+
+    const take = (): Chunk.Chunk<A> => {
+      const out: Array<A> = []
+      while (heap.length > 0 && out.length < chunkSize) {
+        const i = heap[0]!
+        out.push(items[i]![positions[i]!]!)
+        positions[i]! += 1
+        if (positions[i]! < items[i]!.length) {
+          down(0)
+          continue
+        }
+        heap[0] = heap[heap.length - 1]!
+        heap.pop()
+        down(0)
+        items[i] = []
+        positions[i] = 0
+        // Its next item may sort before every head in the heap: fetch it before going on.
+        if (Option.isSome(rests[i]!)) {
+          dry.push(i)
+          break
+        }
+      }
+      return Chunk.unsafeFromArray(out)
+    }
+
+    return Stream.repeatEffectChunkOption(
+      Effect.suspend(() => {
+        const refills = dry
+        dry = []
+        return Effect.forEach(refills, refill, { discard: true }).pipe(
+          Effect.mapError(Option.some),
+          Effect.flatMap(() => (heap.length === 0 ? Effect.fail(Option.none()) : Effect.succeed(take())))
+        )
+      })
+    )
+  })
