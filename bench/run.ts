@@ -531,6 +531,18 @@ const main = async () => {
     await scenarioBurst(4)
     return
   }
+  if (process.env.BENCH_ONLY === "get") {
+    // Scenario 1 alone, for work on the request path; BENCHMARKS.md is left as it is.
+    const only = await scenarioGet()
+    for (const row of only.rows) {
+      const raw = only.rows.find((r) => r.contender === "raw undici" && r.concurrency === row.concurrency)!.stats
+      const s = row.stats
+      log(
+        `  ${row.contender.padEnd(17)} c=${String(row.concurrency).padEnd(2)} mean ${ms(s.meanMs)} ms (${ratio(s.meanMs, raw.meanMs)})  p50 ${ms(s.p50Ms)} (${ratio(s.p50Ms, raw.p50Ms)})  cpu ${s.cpuUs.toFixed(0)} µs (${ratio(s.cpuUs, raw.cpuUs)})`
+      )
+    }
+    return
+  }
   const get = await scenarioGet()
   const memory = await scenarioMemory()
   const burst = await scenarioBurst(1)
