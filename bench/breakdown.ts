@@ -11,7 +11,8 @@
 import { NodeHttpClient } from "@effect/platform-node"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import { Effect, ManagedRuntime, Schema } from "effect"
+import { Duration, Effect, ManagedRuntime, Schema } from "effect"
+import * as Timeout from "../src/internal/timeout.js"
 import { User, Users } from "../src/index.js"
 import { effectRuntime, fetchToken, median, pool, rawUndiciGet, startServer, userPath } from "./lib.js"
 
@@ -19,16 +20,8 @@ const server = await startServer({ users: 2000, ids: 2000 })
 try {
   const token = await fetchToken(server)
   const platform = ManagedRuntime.make(NodeHttpClient.layerUndici)
-  // Configured as Auth0Http configures it: no trace headers, no platform span.
-  const client = await platform.runPromise(
-    Effect.map(HttpClient.HttpClient, (c) =>
-      c.pipe(
-        HttpClient.withTracerPropagation(false),
-        HttpClient.withTracerDisabledWhen(() => true)
-      )
-    )
-  )
-  const exchange = (id: string) =>
+  const platformClient = await platform.runPromise(HttpClient.HttpClient)
+  const exchangeOver = (client: HttpClient.HttpClient) => (id: string) =>
     client
       .execute(
         HttpClientRequest.get(`${server.url}${userPath(id)}`).pipe(
@@ -37,7 +30,12 @@ try {
         )
       )
       .pipe(Effect.flatMap((response) => Effect.map(response.text, (text) => JSON.parse(text) as unknown)))
+  // The platform's client as it comes, and as Auth0Http configures it (no platform span); the
+  // layers below are added to the second.
+  const plain = exchangeOver(platformClient)
+  const exchange = exchangeOver(platformClient.pipe(HttpClient.withTracerDisabledWhen(() => true)))
   const decode = Schema.decodeUnknown(User.User)
+  const decodeEither = Schema.decodeUnknownEither(User.User)
   const traced = Effect.fn("Users.get")(function* (id: string) {
     return yield* exchange(id)
   })
@@ -52,17 +50,23 @@ try {
       platform.runPromise(Effect.forEach(ids, f, { concurrency, discard: true }))
   const variants: ReadonlyArray<readonly [string, Variant]> = [
     ["raw undici", (ids, concurrency) => pool(ids, concurrency, raw)],
-    ["platform: execute + text + JSON.parse", over(exchange)],
+    ["platform: execute + text + JSON.parse", over(plain)],
+    ["  the same, platform span off", over(exchange)],
     [
       "  + Effect.timeoutFail",
       over((id) => Effect.timeoutFail(exchange(id), { duration: "30 seconds", onTimeout: () => new Error("timeout") }))
+    ],
+    [
+      "  + Timeout.timeoutFail (a fiber, a timer)",
+      over((id) => Timeout.timeoutFail(exchange(id), Duration.seconds(30), () => new Error("timeout")))
     ],
     [
       "  + Effect.withSpan",
       over((id) => Effect.withSpan(exchange(id), "Auth0Http.request", { kind: "client", attributes: { a: "GET" } }))
     ],
     ["  + Effect.fn span", over((id) => traced(id))],
-    ["  + Schema decode (User)", over((id) => Effect.flatMap(exchange(id), decode))],
+    ["  + Schema.decodeUnknown (User)", over((id) => Effect.flatMap(exchange(id), decode))],
+    ["  + Schema.decodeUnknownEither (User)", over((id) => Effect.flatMap(exchange(id), decodeEither))],
     [
       "effect-auth0 Users.get, pacing: false",
       (ids, concurrency) =>

@@ -27,6 +27,7 @@ import * as Auth0Error from "./Auth0Error.js"
 import * as Endpoints from "./internal/endpoints.js"
 import * as Errors from "./internal/errors.js"
 import * as Pacer from "./internal/pacer.js"
+import * as Timeout from "./internal/timeout.js"
 import * as Retry from "./Retry.js"
 import * as TokenProvider from "./TokenProvider.js"
 
@@ -296,10 +297,8 @@ export const make = (
               Effect.map(response.text, (text) => ({ status: response.status, headers: response.headers, text }))
             ),
             Effect.mapError((error) => Errors.fromHttpClientError(where, error)),
-            Effect.timeoutFail({
-              duration: timeout,
-              onTimeout: () => new Auth0Error.TimeoutError({ ...where, timeout })
-            }),
+            (exchange) =>
+              Timeout.timeoutFail(exchange, timeout, () => new Auth0Error.TimeoutError({ ...where, timeout })),
             Effect.onExit((exit) => pacer.release(Exit.isSuccess(exit) ? exit.value : undefined))
           )
         ).pipe(concurrency)
@@ -348,7 +347,7 @@ export const make = (
       const where = { method: "GET", path: new URL(url).pathname }
       const get = client.execute(HttpClientRequest.get(url)).pipe(
         Effect.mapError((error) => Errors.fromHttpClientError(where, error)),
-        Effect.timeoutFail({ duration: timeout, onTimeout: () => new Auth0Error.TimeoutError({ ...where, timeout }) }),
+        (execute) => Timeout.timeoutFail(execute, timeout, () => new Auth0Error.TimeoutError({ ...where, timeout })),
         Effect.flatMap((response) =>
           response.status >= 200 && response.status < 300
             ? Effect.succeed(response.stream.pipe(Stream.mapError((error) => Errors.fromHttpClientError(where, error))))

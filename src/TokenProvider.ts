@@ -18,6 +18,7 @@ import * as Schema from "effect/Schema"
 import * as SynchronizedRef from "effect/SynchronizedRef"
 import * as Auth0Error from "./Auth0Error.js"
 import * as Errors from "./internal/errors.js"
+import * as Timeout from "./internal/timeout.js"
 
 /**
  * @since 0.1.0
@@ -193,7 +194,7 @@ export const makeClientCredentials = (
           Effect.map(response.text, (text) => ({ status: response.status, headers: response.headers, text }))
         ),
         Effect.mapError((error) => Errors.fromHttpClientError(where, error)),
-        Effect.timeoutFail({ duration: timeout, onTimeout: () => new Auth0Error.TimeoutError({ ...where, timeout }) }),
+        (exchange) => Timeout.timeoutFail(exchange, timeout, () => new Auth0Error.TimeoutError({ ...where, timeout })),
         Effect.flatMap(({ headers, status, text }) =>
           status >= 200 && status < 300
             ? decodeToken(where, status, text)

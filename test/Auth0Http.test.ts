@@ -14,7 +14,7 @@ import {
   Redacted,
   TestClock
 } from "effect"
-import { Auth0Error, Auth0Http, Users } from "../src/index.js"
+import { Auth0Error, Auth0Http, Retry, Users } from "../src/index.js"
 import { credentials, DOMAIN, empty, json, scriptedTenant as tenant, type Seen } from "./utils.js"
 
 const staticToken = (
@@ -26,6 +26,17 @@ const staticToken = (
   )
 
 const bearer = (seen: Seen | undefined) => seen?.headers["authorization"]
+
+/** A 200 whose body starts and never ends. */
+const endless = () =>
+  new Response(
+    new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"user_id":'))
+      }
+    }),
+    { status: 200 }
+  )
 
 const unauthorized = () => json({ statusCode: 401, error: "Unauthorized", message: "Invalid token" }, 401)
 
@@ -236,18 +247,7 @@ describe("Auth0Http: timeouts", () => {
 
   it.effect("the timeout covers reading the body, not just the headers", () =>
     Effect.gen(function* () {
-      const t = tenant({
-        api: () =>
-          new Response(
-            new ReadableStream({
-              start(controller) {
-                controller.enqueue(new TextEncoder().encode('{"user_id":'))
-                // never closes
-              }
-            }),
-            { status: 200 }
-          )
-      })
+      const t = tenant({ api: endless })
       const fiber = yield* Users.get("auth0|1").pipe(
         Effect.provide(staticToken(t.layer, { timeout: "2 seconds" })),
         Effect.flip,
@@ -290,6 +290,96 @@ describe("Auth0Http: timeouts", () => {
       assert.strictEqual(error.method, where.method)
       assert.strictEqual(error.path, where.path)
       assert.strictEqual(t.log.length, 1)
+    })
+  )
+})
+
+// On the live clock the timeout is a plain timer interrupting the exchange's fiber rather than a sleep on
+// the clock (see src/internal/timeout.ts): the same behaviour, checked here in real (short) time.
+describe("Auth0Http: timeouts on the live clock", () => {
+  const slow = (interrupted: Array<string>, label: string) => () =>
+    Effect.as(Effect.sleep("10 seconds"), json({ user_id: "auth0|1" })).pipe(
+      Effect.onInterrupt(() => Effect.sync(() => interrupted.push(label)))
+    )
+
+  const failure = (layer: Layer.Layer<Auth0Http.Auth0Http>) =>
+    Users.get("auth0|1").pipe(Effect.provide(layer), Effect.flip)
+
+  it.live("an answer within the timeout is the result", () =>
+    Effect.gen(function* () {
+      const t = tenant({ api: () => Effect.as(Effect.sleep("5 millis"), json({ user_id: "auth0|1" })) })
+      const user = yield* Users.get("auth0|1").pipe(Effect.provide(credentials(t.layer, { timeout: "5 seconds" })))
+      assert.strictEqual(user.user_id, "auth0|1")
+    })
+  )
+
+  it.live("a slow answer is a TimeoutError at the timeout, after the exchange was interrupted", () =>
+    Effect.gen(function* () {
+      const interrupted: Array<string> = []
+      const t = tenant({ api: slow(interrupted, "api") })
+      const started = Date.now()
+      const error = yield* failure(staticToken(t.layer, { timeout: "50 millis" }))
+      const elapsed = Date.now() - started
+      assert.instanceOf(error, Auth0Error.TimeoutError)
+      if (error._tag !== "TimeoutError") return
+      assert.strictEqual(Duration.toMillis(error.timeout!), 50)
+      assert.strictEqual(error.path, "/api/v2/users/auth0%7C1")
+      assert.isAtLeast(elapsed, 45)
+      assert.isBelow(elapsed, 5000)
+      assert.deepStrictEqual(interrupted, ["api"])
+    })
+  )
+
+  it.live("the timeout covers reading the body", () =>
+    Effect.gen(function* () {
+      const t = tenant({ api: endless })
+      const error = yield* failure(staticToken(t.layer, { timeout: "50 millis" }))
+      assert.instanceOf(error, Auth0Error.TimeoutError)
+    })
+  )
+
+  it.live("the token endpoint's timeout too", () =>
+    Effect.gen(function* () {
+      const interrupted: Array<string> = []
+      const t = tenant({ token: slow(interrupted, "token") })
+      const error = yield* failure(credentials(t.layer, { timeout: "50 millis" }))
+      assert.instanceOf(error, Auth0Error.TimeoutError)
+      assert.strictEqual(error.path, "/oauth/token")
+      assert.deepStrictEqual(interrupted, ["token"])
+      assert.strictEqual(t.apiCalls().length, 0)
+    })
+  )
+
+  it.live("interrupting the caller interrupts the exchange, and no TimeoutError follows", () =>
+    Effect.gen(function* () {
+      const interrupted: Array<string> = []
+      const t = tenant({ api: slow(interrupted, "api") })
+      const fiber = yield* Users.get("auth0|1").pipe(
+        Effect.provide(staticToken(t.layer, { timeout: "100 millis" })),
+        Effect.fork
+      )
+      yield* Effect.sleep("20 millis")
+      const exit = yield* Fiber.interrupt(fiber)
+      assert.isTrue(Exit.isInterrupted(exit), String(exit))
+      // Fiber.interrupt waited for the exchange to stop; the timer is gone with it.
+      assert.deepStrictEqual(interrupted, ["api"])
+      yield* Effect.sleep("150 millis")
+      assert.strictEqual(t.apiCalls().length, 1)
+    })
+  )
+
+  it.live("with retries on, a timed-out GET is retried", () =>
+    Effect.gen(function* () {
+      const interrupted: Array<string> = []
+      const t = tenant({ api: (_, n) => (n === 1 ? slow(interrupted, "first")() : json({ user_id: "auth0|1" })) })
+      const user = yield* Users.get("auth0|1").pipe(
+        Effect.provide(
+          staticToken(t.layer, { timeout: "30 millis", retry: Retry.policy({ times: 1, base: "1 millis" }) })
+        )
+      )
+      assert.strictEqual(user.user_id, "auth0|1")
+      assert.deepStrictEqual(interrupted, ["first"])
+      assert.strictEqual(t.apiCalls().length, 2)
     })
   )
 })
