@@ -12,10 +12,8 @@ import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
-import * as SynchronizedRef from "effect/SynchronizedRef"
 import * as Auth0Error from "./Auth0Error.js"
 import * as Errors from "./internal/errors.js"
 import * as Timeout from "./internal/timeout.js"
@@ -59,11 +57,11 @@ interface Cached {
 }
 
 /**
- * Cache any token-issuing effect. `SynchronizedRef.modifyEffect` holds the
- * lock during a fetch, so fibers that ask meanwhile wait for that fetch
- * instead of starting their own; a failed fetch leaves the cache as it was.
- * The token is replaced `refreshBefore` ahead of its expiry (at most half its
- * lifetime ahead, so short-lived tokens still get used).
+ * Cache any token-issuing effect. Fetches hold a lock, so fibers that ask
+ * meanwhile wait for that fetch instead of starting their own; a failed fetch
+ * leaves the cache as it was. The token is replaced `refreshBefore` ahead of
+ * its expiry (at most half its lifetime ahead, so short-lived tokens still
+ * get used).
  *
  * @example
  * ```ts
@@ -83,26 +81,37 @@ export const makeCached = (
 ): Effect.Effect<TokenProvider.Service> =>
   Effect.gen(function* () {
     const refreshBefore = Duration.toMillis(options.refreshBefore ?? "5 minutes")
-    const ref = yield* SynchronizedRef.make(Option.none<Cached>())
+    // Written only under the lock, read without it: every request reads the token, and while it is
+    // valid that read is a comparison, not a turn at the lock.
+    let cached: Cached | undefined
+    const lock = yield* Effect.makeSemaphore(1)
 
-    const get = SynchronizedRef.modifyEffect(ref, (current) =>
-      Effect.gen(function* () {
-        const now = yield* Clock.currentTimeMillis
-        if (Option.isSome(current) && now < current.value.refreshAt) {
-          return [current.value.token, current] as const
-        }
-        const issued = yield* issue
-        const lifetime = Duration.toMillis(issued.expiresIn)
-        const next: Cached = { token: issued.token, refreshAt: now + lifetime - Math.min(refreshBefore, lifetime / 2) }
-        return [next.token, Option.some(next)] as const
+    const valid = (now: number): Redacted.Redacted<string> | undefined =>
+      cached !== undefined && now < cached.refreshAt ? cached.token : undefined
+
+    // Under the lock the cache is read again: the fiber that held it before may just have filled it.
+    const fetch = lock.withPermits(1)(
+      Effect.clockWith((clock) => {
+        const now = clock.unsafeCurrentTimeMillis()
+        const token = valid(now)
+        if (token !== undefined) return Effect.succeed(token)
+        return Effect.map(issue, (issued) => {
+          const lifetime = Duration.toMillis(issued.expiresIn)
+          cached = { token: issued.token, refreshAt: now + lifetime - Math.min(refreshBefore, lifetime / 2) }
+          return issued.token
+        })
       })
     )
 
+    const get = Effect.clockWith((clock) => {
+      const token = valid(clock.unsafeCurrentTimeMillis())
+      return token !== undefined ? Effect.succeed(token) : fetch
+    })
+
     const invalidate = (stale: Redacted.Redacted<string>) =>
-      SynchronizedRef.update(
-        ref,
-        Option.filter((cached) => cached.token !== stale)
-      )
+      Effect.sync(() => {
+        if (cached?.token === stale) cached = undefined
+      })
 
     return TokenProvider.of({ get, invalidate })
   })
