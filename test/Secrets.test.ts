@@ -363,7 +363,12 @@ describe("Secrets: neither the client secret nor a token shows in any failure", 
           names.some((name) => name.startsWith("http.client")),
           names.join(", ")
         )
-        if (scenario.reachesApi) assert.include(names, "Auth0Http.request")
+        // One span of this library's per call, the operation's, carrying the route template; the token
+        // request has its own.
+        const own = spans.filter((span) => span.name !== "caller" && span.name !== "TokenProvider.clientCredentials")
+        assert.strictEqual(own.length, 1, names.join(", "))
+        assert.match(own[0]!.name, /^Users\./)
+        assert.match(String(own[0]!.attributes.get("http.route")), /^\/api\/v2\/users(\/\{id\})?$/)
       })
     )
   }
