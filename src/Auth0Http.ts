@@ -7,6 +7,7 @@
  * @since 0.1.0
  */
 import * as HttpClient from "@effect/platform/HttpClient"
+import * as Headers from "@effect/platform/Headers"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Clock from "effect/Clock"
 import * as Config from "effect/Config"
@@ -21,6 +22,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import * as ParseResult from "effect/ParseResult"
+import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as Tracer from "effect/Tracer"
@@ -190,30 +192,39 @@ const origin = (options: CommonOptions): string => {
 
 /**
  * The client every request to Auth0 goes through, the token request included.
- * Trace headers stay inside the caller's system (Auth0 has no use for them),
- * and the platform's own span is off: it would record full URLs (ids, search
+ * The platform's own span is off: it would record full URLs (ids, search
  * text) and the raw request, whose headers hold the token; the operation's
- * span (`Users.get`, …) stands for each call.
+ * span (`Users.get`, …) stands for each call. With it off no trace headers
+ * are sent either (the platform adds them to its span's requests only):
+ * they would leave the caller's system for Auth0, which has no use for them.
  */
 const wrapClient = (client: HttpClient.HttpClient, options: CommonOptions): HttpClient.HttpClient =>
   client.pipe(
-    HttpClient.withTracerPropagation(false),
     HttpClient.withTracerDisabledWhen(() => true),
     options.transformClient ?? identity
   )
 
 const telemetry = btoa(JSON.stringify({ name: "effect-auth0", version: "0.1.0" }))
 
+/** What every API request carries besides the token, built once rather than header by header per request. */
+const fixedHeaders = Headers.fromInput({ accept: "application/json", "auth0-client": telemetry })
+
+/** One answer, read to the end. */
+interface Answer {
+  readonly status: number
+  readonly headers: Headers.Headers
+  readonly text: string
+}
+
 /** Query keys in a stable, sorted order, as Auth0's own SDKs send them. */
 const queryString = (query: RequestInput["query"]): string => {
   if (query === undefined) return ""
+  // Most calls (`Users.get` without a projection) send nothing: no URLSearchParams for them.
+  const keys = Object.keys(query).filter((key) => query[key] !== undefined)
+  if (keys.length === 0) return ""
   const params = new URLSearchParams()
-  for (const key of Object.keys(query).sort()) {
-    const value = query[key]
-    if (value !== undefined) params.append(key, String(value))
-  }
-  const s = params.toString()
-  return s === "" ? "" : `?${s}`
+  for (const key of keys.sort()) params.append(key, String(query[key]))
+  return `?${params.toString()}`
 }
 
 /**
@@ -262,6 +273,28 @@ const withRouteSpan = <A, E>(endpoint: Endpoints.Endpoint, effect: Effect.Effect
 }
 
 /**
+ * `Effect.retry(once, policy)`, except that the schedule's state is made only
+ * once an attempt failed with a retryable error: `Effect.retry` builds it (and
+ * provides its iteration metadata to the effect) before the first attempt,
+ * which is all most calls make.
+ */
+const retrying = <A, E extends Auth0Error.Auth0Error>(once: Effect.Effect<A, E>, policy: Retry.Policy) => {
+  const retryable = (error: E, next: (error: E) => Effect.Effect<A, E>) =>
+    policy.while(error) ? next(error) : Effect.fail(error)
+  const loop = (driver: Schedule.ScheduleDriver<number, Auth0Error.Auth0Error>) => {
+    const step = (error: E): Effect.Effect<A, E> =>
+      Effect.matchEffect(driver.next(error), {
+        onFailure: () => Effect.fail(error),
+        onSuccess: () => Effect.catchAll(once, (next) => retryable(next, step))
+      })
+    return step
+  }
+  return Effect.catchAll(once, (error) =>
+    retryable(error, (first) => Effect.flatMap(Schedule.driver(policy.schedule), (driver) => loop(driver)(first)))
+  )
+}
+
+/**
  * Build the service over the `HttpClient` and `TokenProvider` in context.
  *
  * @example
@@ -285,7 +318,8 @@ export const make = (
     const client = wrapClient(yield* HttpClient.HttpClient, options)
     const timeout = Duration.decode(options.timeout ?? "30 seconds")
     const retry = options.retry === undefined ? Retry.defaultPolicy : options.retry
-    const pacer = options.pacing === false ? Pacer.none : yield* Pacer.make
+    // Off means not there at all: neither the pacer's gate nor a semaphore on the path of every request.
+    const pacer = options.pacing === false ? undefined : yield* Pacer.make
     const concurrency =
       options.maxConcurrency === undefined
         ? identity
@@ -304,39 +338,53 @@ export const make = (
         if (problem !== undefined) return Effect.fail(Errors.invalidSegment(where, name, problem))
       }
       const base = HttpClientRequest.make(endpoint.method)(
-        `${apiUrl}${path.slice("/api/v2".length)}${queryString(input.query)}`
-      ).pipe(
-        HttpClientRequest.acceptJson,
-        HttpClientRequest.setHeader("auth0-client", telemetry),
-        input.body === undefined ? identity : HttpClientRequest.bodyUnsafeJson(input.body)
+        `${apiUrl}${path.slice("/api/v2".length)}${queryString(input.query)}`,
+        {
+          headers: fixedHeaders
+        }
       )
+      const sent = input.body === undefined ? base : HttpClientRequest.bodyUnsafeJson(base, input.body)
       const decode = Schema.decodeUnknown(schema)
+      const onTimeout = () => new Auth0Error.TimeoutError({ ...where, timeout })
 
-      // One exchange with the given token: status, headers and the whole body, within the timeout,
-      // sent when the pacer sees a token in the tenant's bucket.
-      const exchange = (token: Redacted.Redacted<string>) =>
-        Effect.zipRight(
-          pacer.acquire,
-          client.execute(HttpClientRequest.bearerToken(base, token)).pipe(
-            Effect.flatMap((response) =>
-              Effect.map(response.text, (text) => ({ status: response.status, headers: response.headers, text }))
+      // One exchange with the given token: status, headers and the whole body, within the timeout.
+      const timed = (token: Redacted.Redacted<string>) =>
+        Timeout.timeoutFail(
+          Effect.mapError(
+            Effect.flatMap(client.execute(HttpClientRequest.bearerToken(sent, token)), (response) =>
+              Effect.map(response.text, (text): Answer => ({
+                status: response.status,
+                headers: response.headers,
+                text
+              }))
             ),
-            Effect.mapError((error) => Errors.fromHttpClientError(where, error)),
-            (exchange) =>
-              Timeout.timeoutFail(exchange, timeout, () => new Auth0Error.TimeoutError({ ...where, timeout })),
-            Effect.onExit((exit) => pacer.release(Exit.isSuccess(exit) ? exit.value : undefined))
-          )
-        ).pipe(concurrency)
+            (error) => Errors.fromHttpClientError(where, error)
+          ),
+          timeout,
+          onTimeout
+        )
+      // Sent when the pacer sees a token in the tenant's bucket and a permit is free, each only when switched on.
+      const exchange = (token: Redacted.Redacted<string>) =>
+        concurrency(
+          pacer === undefined
+            ? timed(token)
+            : Effect.zipRight(
+                pacer.acquire,
+                Effect.onExit(timed(token), (exit) => pacer.release(Exit.isSuccess(exit) ? exit.value : undefined))
+              )
+        )
 
       // A 401 from the API means the cached token went stale: drop it and try once more with a fresh one.
-      const attempt = Effect.gen(function* () {
-        const token = yield* tokens.get
-        const first = yield* exchange(token)
-        if (first.status !== 401) return first
-        yield* tokens.invalidate(token)
-        const fresh = yield* tokens.get
-        return fresh === token ? first : yield* exchange(fresh)
-      })
+      const attempt = Effect.flatMap(tokens.get, (token) =>
+        Effect.flatMap(exchange(token), (first) =>
+          first.status !== 401
+            ? Effect.succeed(first)
+            : Effect.zipRight(
+                tokens.invalidate(token),
+                Effect.flatMap(tokens.get, (fresh) => (fresh === token ? Effect.succeed(first) : exchange(fresh)))
+              )
+        )
+      )
 
       const once: Effect.Effect<A, Auth0Error.For<X>> = Effect.flatMap(attempt, ({ headers, status, text }) => {
         if (status < 200 || status >= 300) {
@@ -360,7 +408,7 @@ export const make = (
         })
       })
 
-      return withRouteSpan(endpoint, retry === false ? once : Effect.retry(once, retry))
+      return withRouteSpan(endpoint, retry === false ? once : retrying(once, retry))
     }
 
     const download = (url: string): Stream.Stream<Uint8Array, Auth0Error.Common> => {
