@@ -248,6 +248,32 @@ const parseJson = (text: string): Either.Either<unknown, string> => {
   }
 }
 
+/** Decoders by schema: building one walks the schema, and the operations pass the same few schemas each time. */
+const decoders = new WeakMap<Schema.Schema.All, (u: unknown) => Either.Either<unknown, ParseResult.ParseError>>()
+
+/**
+ * Decode without an `Effect` round trip: the library's schemas are synchronous.
+ * A caller's schema may not be (an async transformation fails the synchronous
+ * decoder with `Forbidden`); that one is decoded again as an `Effect`.
+ */
+const decodeBody = <A, I, E>(
+  schema: Schema.Schema<A, I>,
+  json: unknown,
+  onError: (detail: string) => E
+): Effect.Effect<A, E> => {
+  let decode = decoders.get(schema)
+  if (decode === undefined) {
+    decode = Schema.decodeUnknownEither(schema)
+    decoders.set(schema, decode)
+  }
+  const result = decode(json) as Either.Either<A, ParseResult.ParseError>
+  if (Either.isRight(result)) return Effect.succeed(result.right)
+  if (ParseResult.ArrayFormatter.formatErrorSync(result.left).some((issue) => issue._tag === "Forbidden")) {
+    return Effect.mapError(Schema.decodeUnknown(schema)(json), (error) => onError(decodeProblem(error)))
+  }
+  return Effect.fail(onError(decodeProblem(result.left)))
+}
+
 /**
  * One span per call. The operations already run in a span named after their
  * endpoint (`Effect.fn("Users.get")`); that span gets the method and the
@@ -344,7 +370,6 @@ export const make = (
         }
       )
       const sent = input.body === undefined ? base : HttpClientRequest.bodyUnsafeJson(base, input.body)
-      const decode = Schema.decodeUnknown(schema)
       const onTimeout = () => new Auth0Error.TimeoutError({ ...where, timeout })
 
       // One exchange with the given token: status, headers and the whole body, within the timeout.
@@ -392,20 +417,10 @@ export const make = (
             Effect.fail(Errors.fromStatus(where, status, headers, text, endpoint.errors, now) as Auth0Error.For<X>)
           )
         }
-        return Either.match(parseJson(text), {
-          onLeft: (detail) => Effect.fail(new Auth0Error.DecodeError({ ...where, status, detail })),
-          onRight: (json) =>
-            decode(json).pipe(
-              Effect.mapError(
-                (error) =>
-                  new Auth0Error.DecodeError({
-                    ...where,
-                    status,
-                    detail: decodeProblem(error)
-                  })
-              )
-            )
-        })
+        const json = parseJson(text)
+        return Either.isLeft(json)
+          ? Effect.fail(new Auth0Error.DecodeError({ ...where, status, detail: json.left }))
+          : decodeBody(schema, json.right, (detail) => new Auth0Error.DecodeError({ ...where, status, detail }))
       })
 
       return withRouteSpan(endpoint, retry === false ? once : retrying(once, retry))

@@ -11,9 +11,12 @@ import {
   Fiber,
   Layer,
   Option,
+  ParseResult,
   Redacted,
+  Schema,
   TestClock
 } from "effect"
+import * as Endpoints from "../src/internal/endpoints.js"
 import { Auth0Error, Auth0Http, Retry, Users } from "../src/index.js"
 import { credentials, DOMAIN, empty, json, scriptedTenant as tenant, type Seen } from "./utils.js"
 
@@ -137,6 +140,26 @@ describe("Auth0Http: requests", () => {
       assert.strictEqual(e2.path, "/api/v2/users/auth0%7C1")
       assert.strictEqual(e2.status, 200)
       assert.include(e2.detail, "user_id")
+    })
+  )
+
+  it.effect("a caller's schema with an asynchronous transformation is decoded all the same", () =>
+    Effect.gen(function* () {
+      // The synchronous decoder cannot run this one (it answers Forbidden); request decodes it as an Effect.
+      const Shouting = Schema.transformOrFail(Schema.String, Schema.String, {
+        strict: true,
+        decode: (s) => Effect.promise(() => Promise.resolve(s.toUpperCase())),
+        encode: (s) => ParseResult.succeed(s.toLowerCase())
+      })
+      const Named = Schema.Struct({ user_id: Shouting })
+      const get = (answer: unknown) =>
+        Effect.flatMap(Auth0Http.Auth0Http, (http) =>
+          http.request(Endpoints.getUser, { params: { id: "auth0|1" } }, Named)
+        ).pipe(Effect.provide(staticToken(tenant({ api: () => json(answer) }).layer)))
+      assert.deepStrictEqual(yield* get({ user_id: "auth0|1" }), { user_id: "AUTH0|1" })
+      const error = yield* Effect.flip(get({ user_id: 1 }))
+      assert.instanceOf(error, Auth0Error.DecodeError)
+      if (error._tag === "DecodeError") assert.strictEqual(error.detail, "Type at user_id")
     })
   )
 })
