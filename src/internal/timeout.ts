@@ -19,56 +19,82 @@ const liveClock = Context.get(DefaultServices.liveServices, Clock.Clock)
 /** Longer delays overflow `setTimeout`; the live clock never fires them, so neither does this. */
 const MAX_TIMER_MILLIS = 2 ** 31 - 1
 
+interface Timer {
+  /** Call `expire` when the time is up, unless cancelled first. */
+  readonly start: (expire: () => void) => void
+  readonly cancel: () => void
+}
+
+/**
+ * On the live clock a plain `setTimeout`. Another clock (`TestClock`) moves
+ * only when asked, so there a fiber sleeps on it: tests drive the timeout with
+ * `TestClock.adjust` and go through the same code as production.
+ */
+const makeTimer = (clock: Clock.Clock, duration: Duration.Duration): Effect.Effect<Timer> => {
+  if (clock === liveClock) {
+    let handle: ReturnType<typeof setTimeout> | undefined
+    return Effect.succeed({
+      start: (expire) => {
+        handle = setTimeout(expire, Duration.toMillis(duration))
+      },
+      cancel: () => clearTimeout(handle)
+    })
+  }
+  // Interruptible: it is forked inside timeoutFail's mask, and must stop sleeping when cancelled.
+  return Effect.map(Effect.fork(Effect.interruptible(clock.sleep(duration))), (sleeper) => ({
+    start: (expire) => sleeper.addObserver((exit) => Exit.isSuccess(exit) && expire()),
+    cancel: () => sleeper.unsafeInterruptAsFork(FiberId.none)
+  }))
+}
+
 /**
  * Fail with `onTimeout()` when `self` has not finished within `duration`,
- * interrupting it (which aborts the platform's request).
- *
- * On the live clock `self` runs in one forked fiber and a plain timer
- * interrupts it; another clock (`TestClock`) only moves when asked, so there
- * `Effect.timeoutFail` sleeps on that clock and the tests drive it as before.
+ * interrupting it (which aborts the platform's request). `self` runs in a
+ * fiber of its own and what it changes of its fiber refs stays there.
  */
 export const timeoutFail = <A, E, E2>(
   self: Effect.Effect<A, E>,
   duration: Duration.Duration,
   onTimeout: () => E2
 ): Effect.Effect<A, E | E2> => {
-  const millis = Duration.toMillis(duration)
-  return Effect.clockWith((clock) => {
-    if (clock !== liveClock) return Effect.timeoutFail(self, { duration, onTimeout })
-    if (!(millis <= MAX_TIMER_MILLIS)) return self
+  if (!(Duration.toMillis(duration) <= MAX_TIMER_MILLIS)) return self
+  return Effect.clockWith((clock) =>
     // Masked until the wait below is in place, so an interruption in between cannot strand the child.
-    return Effect.uninterruptibleMask((restore) =>
+    Effect.uninterruptibleMask((restore) =>
       // The child ends in an Exit, never a failure: the runtime would log a failed fiber nobody joined.
       Effect.flatMap(Effect.fork(Effect.exit(restore(self))), (child) =>
-        restore(
-          // One parameter exactly: with two, `Effect.async` makes an AbortController per call.
-          Effect.async<A, E | E2>((resume) => {
-            let timedOut = false
-            const timer = setTimeout(() => {
-              timedOut = true
-              child.unsafeInterruptAsFork(FiberId.none)
-            }, millis)
-            // Resumes once the child has ended, so a timed-out request is aborted before the TimeoutError.
-            const observer = (exit: Exit.Exit<Exit.Exit<A, E>>) => {
-              clearTimeout(timer)
-              // The child's outer part is uninterruptible (forked inside the mask), so its interruption
-              // shows up inside the Exit it succeeds with.
-              const result: Exit.Exit<A, E> = Exit.isSuccess(exit) ? exit.value : Exit.failCause(exit.cause)
-              resume(
-                timedOut && Exit.isFailure(result) && Cause.isInterruptedOnly(result.cause)
-                  ? Exit.fail(onTimeout())
-                  : result
-              )
-            }
-            child.addObserver(observer)
-            return Effect.suspend(() => {
-              clearTimeout(timer)
-              child.removeObserver(observer)
-              return Fiber.interrupt(child)
+        Effect.flatMap(makeTimer(clock, duration), (timer) =>
+          restore(
+            // One parameter exactly: with two, `Effect.async` makes an AbortController per call.
+            Effect.async<A, E | E2>((resume) => {
+              let timedOut = false
+              // Resumes once the child has ended, so a timed-out request is aborted before the TimeoutError.
+              const observer = (exit: Exit.Exit<Exit.Exit<A, E>>) => {
+                timer.cancel()
+                // The child's outer part is uninterruptible (forked inside the mask), so its interruption
+                // shows up inside the Exit it succeeds with.
+                const result: Exit.Exit<A, E> = Exit.isSuccess(exit) ? exit.value : Exit.failCause(exit.cause)
+                resume(
+                  timedOut && Exit.isFailure(result) && Cause.isInterruptedOnly(result.cause)
+                    ? Exit.fail(onTimeout())
+                    : result
+                )
+              }
+              // Started first: a child that has already ended calls the observer at once, which cancels it.
+              timer.start(() => {
+                timedOut = true
+                child.unsafeInterruptAsFork(FiberId.none)
+              })
+              child.addObserver(observer)
+              return Effect.suspend(() => {
+                timer.cancel()
+                child.removeObserver(observer)
+                return Fiber.interrupt(child)
+              })
             })
-          })
+          )
         )
       )
     )
-  })
+  )
 }
