@@ -1,7 +1,9 @@
 /**
  * A per-attempt timeout that costs one fiber instead of `Effect.timeoutFail`'s
  * race (two forked fibers, a sleeping one among them, and the interruption of
- * the loser): about a tenth of a request's client CPU went there.
+ * the loser): over a transport that answers at once, some 17 µs of CPU per
+ * call instead of 45. The fiber itself stays: only interrupting the exchange
+ * stops every `HttpClient`, those that ignore the abort signal included.
  */
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
