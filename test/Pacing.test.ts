@@ -73,7 +73,7 @@ describe("pacing from X-RateLimit headers", () => {
           Effect.provide(client({ retry: undefined }))
         )
       )
-      yield* drive(fiber)
+      yield* drive(fiber, "10 millis")
       const elapsed = (yield* TestClock.currentTimeMillis) - started
       const all = yield* statuses(tenant)
       const limited = all.filter((s) => s === 429).length
@@ -106,6 +106,34 @@ describe("pacing from X-RateLimit headers", () => {
       const all = yield* statuses(tenant)
       assert.strictEqual(all.filter((s) => s === 200).length, 60)
       assert.isAtMost(all.filter((s) => s === 429).length, 6, `statuses: ${all.join(",")}`)
+    })
+  )
+
+  it.effect("four clients on one bucket: near the bucket's pace, few 429s, and the rest take over when one stops", () =>
+    Effect.gen(function* () {
+      const { client, ids, tenant } = yield* setup({ burst: 10, perSecond: 20 }, 400)
+      const started = yield* TestClock.currentTimeMillis
+      // Unequal loads: the first client stops early and leaves its part of the bucket to the others.
+      const loads = [ids.slice(0, 40), ids.slice(40, 160), ids.slice(160, 280), ids.slice(280)]
+      const fiber = yield* Effect.fork(
+        Effect.all(
+          loads.map((load) =>
+            Effect.forEach(load, (id) => Users.get(id), { concurrency: 4, discard: true }).pipe(
+              Effect.provide(client({ retry: undefined }))
+            )
+          ),
+          { concurrency: "unbounded" }
+        )
+      )
+      yield* drive(fiber, "10 millis", 10_000)
+      const elapsed = (yield* TestClock.currentTimeMillis) - started
+      const all = yield* statuses(tenant)
+      assert.strictEqual(all.filter((s) => s === 200).length, 400)
+      const limited = all.filter((s) => s === 429).length
+      assert.isAtMost(limited, 8, `429s: ${limited} of ${all.length}`)
+      // (400 - 10) / 20 per second = 19.5 s at best
+      assert.isAtLeast(elapsed, 19_000)
+      assert.isAtMost(elapsed, 19_500 * 1.15, `took ${elapsed} ms`)
     })
   )
 

@@ -1,15 +1,18 @@
 /**
  * Rate-limit pacing from Auth0's own headers. Every response (success or
  * 429) says how full the tenant's bucket is (`X-RateLimit-Remaining`, of
- * `-Limit`) and when it next refills (`-Reset`, epoch seconds). The pacer
- * keeps the latest reading, estimates the refill rate from successive
- * readings, and holds new requests while the bucket is estimated empty, so
- * they are sent when a token is there instead of into a 429.
+ * `-Limit`) and when it next refills (`-Reset`, epoch seconds).
  *
- * One pacer serves every fiber of an `Auth0Http` layer. Several processes
- * pacing from the same tenant's headers hold back together too: the
- * remaining count they read includes each other's requests, so each one's
- * rate estimate is what the others leave over.
+ * The pacer sends at a rate of its own and steers that rate by the bucket's
+ * level: above a target level the bucket would fill up and waste its refill,
+ * so the rate grows; below it the bucket is heading for a 429, so the rate
+ * shrinks (an integral controller, with a proportional term for damping).
+ * The level is the same for every process that spends from the bucket, so
+ * several processes pacing this way settle together on the bucket's refill
+ * rate without knowing about each other: when one of them stops, the level
+ * rises and the others take over its part.
+ *
+ * One pacer serves every fiber of an `Auth0Http` layer.
  */
 import type * as Headers from "@effect/platform/Headers"
 import * as Clock from "effect/Clock"
@@ -19,22 +22,28 @@ import { rateLimitHeaders } from "./errors.js"
 interface Reading {
   readonly at: number
   readonly remaining: number
-  /** How many readings the pacer had taken when this one came in. */
-  readonly seq: number
+  /** How many of this pacer's requests the bucket had served when this answer came in. */
+  readonly served: number
 }
 
-/** Readings older than this no longer inform the rate. */
-const WINDOW_MILLIS = 3_000
-/** The rate is trusted once readings span this long. */
+/** The first rate estimate is trusted once readings span this long... */
 const MIN_SPAN_MILLIS = 250
-/** Send a little under the estimated rate: the floor() in Remaining hides fractions of a token. */
-const MARGIN = 0.97
-const MIN_GAIN = 0.5
-const MAX_GAIN = 1.5
-const GAIN_STEP = 0.002
-const GAIN_DECREASE = 0.8
-const MIN_SHARE = 0.1
-const SHARE_STEP = 0.02
+/** ...or once they show this many tokens added. */
+const MIN_ADDED = 5
+/** Proportional gain: the send rate is scaled by 1 + KP × (level − target) / limit. */
+const KP = 1.4
+/** Integral gain, per bucket time (limit / rate): how fast the rate follows the level. */
+const KI = 1
+/** Additive growth, in the bucket's size per second, per second: the same for every process on the bucket. */
+const KI_ADD = 4
+/** A 429 means the bucket ran dry: back off at once. */
+const DECREASE_ON_429 = 0.8
+/** Before the refill rate is known, one request per this many milliseconds reads the bucket again. */
+const PROBE_MILLIS = 20
+/** While the bucket reads full, the rate doubles this often (at most once per reading). */
+const FULL_DOUBLING_MILLIS = 100
+/** The first rate when the readings show no refill left over for this pacer (others spend it all). */
+const FIRST_RATE = 1 / 1_000
 /** Never wait longer than this on one reading; a new reading will come. */
 const MAX_WAIT_MILLIS = 60_000
 
@@ -47,35 +56,44 @@ export interface Pacer {
   ) => Effect.Effect<void>
 }
 
+const clamp = (min: number, max: number, x: number) => Math.min(max, Math.max(min, x))
+
 export const make: Effect.Effect<Pacer> = Effect.gen(function* () {
   // Plain state: every change happens inside one synchronous step, so fibers cannot interleave inside it.
   let limit: number | undefined
   let remaining: number | undefined
   let resetAt = 0
-  let readAt = 0
   let inFlight = 0
-  let seq = 0
-  let window: Array<Reading> = []
+  let served = 0
   let answered = false
-  // The part of the bucket this pacer may spend. Other processes spend from the same bucket and
-  // read the same headers; each 429 halves the share, each answer in between wins a little back.
-  let share = 1
-  // What the rate estimate is trusted at. With other processes spending from the bucket the estimate
-  // tends to what this one already sends, so it probes a little above it and backs off on a 429
-  // (additive increase, multiplicative decrease): the processes settle on the bucket's rate between them.
-  let gain = 1
+  /** The last reading, and the refill summed over pairs of readings the bucket was not full between. */
+  let previous: Reading | undefined
+  let refilled = 0
+  let refillSpan = 0
+  /** Tokens per millisecond this pacer spends; undefined until the bucket has been read. */
+  let rate: number | undefined
+  /** The highest rate this pacer has sent at: the scale of how fast the bucket can change. */
+  let peak = 0
+  /** When the requests of the last second were sent. */
+  const sends: Array<number> = []
+  let credit = 0
+  let creditAt = 0
+  let steeredAt = 0
+  /** Whether a request waited on the rate since the last reading: only then may the rate grow. */
+  let held = false
+  /** Fibers in `acquire`, waiting or deciding. */
+  let waiting = 0
   // One fiber at a time decides and waits; the others queue behind it, so a refill is not met by a stampede.
   const gate = yield* Effect.makeSemaphore(1)
 
-  /** Tokens added per millisecond, from readings taken while the bucket was not full. */
-  const rate = (): number | undefined => {
-    if (window.length < 3) return undefined
-    const first = window[0]!
-    const last = window[window.length - 1]!
-    const span = last.at - first.at
-    if (span < MIN_SPAN_MILLIS) return undefined
-    const added = last.remaining - first.remaining + (last.seq - first.seq)
-    return added > 0 ? (added / span) * MARGIN : undefined
+  /** The level the pacer steers the bucket to: low enough to absorb a refill, high enough to avoid 429s. */
+  const target = (l: number) => Math.floor((l - 1) / 2)
+
+  /** Net refill per millisecond seen by this pacer: what the bucket gained plus what this pacer spent. */
+  const firstRate = (): number | undefined => {
+    // Enough refill seen to count it (Remaining is rounded down), or long enough to say it is slow.
+    if (refillSpan <= 0 || (refillSpan < MIN_SPAN_MILLIS && refilled < MIN_ADDED)) return undefined
+    return Math.max(FIRST_RATE, refilled / refillSpan)
   }
 
   /** Milliseconds to wait before sending, or 0 to send now. */
@@ -83,31 +101,74 @@ export const make: Effect.Effect<Pacer> = Effect.gen(function* () {
     // Nothing read yet: one request finds out how full the bucket is before the others follow.
     // An answer without the headers means this tenant or endpoint is not rate limited: nothing to pace.
     if (remaining === undefined || limit === undefined) return inFlight === 0 || answered ? 0 : 10
-    const estimate = rate()
-    const r = estimate === undefined ? undefined : estimate * gain
-    const refilled = r === undefined ? 0 : r * (now - readAt)
-    const estimated = Math.min(limit, remaining + refilled)
-    // A full bucket always lends one token, however small the share, so a pacer never starves.
-    let tokens = Math.max(estimated * share, estimated >= limit ? 1 : 0) - inFlight
-    // Past the reset with no rate known: at least one token is back; send one and read the bucket again.
-    if (r === undefined && now >= resetAt) tokens = Math.max(tokens, 1 - inFlight)
-    if (tokens >= 1) return 0
-    if (r === undefined && now >= resetAt) return 10
-    const millis = r === undefined ? resetAt - now : (1 - tokens) / r
-    return Math.min(Math.max(1, Math.ceil(millis)), MAX_WAIT_MILLIS)
+    // Tokens known to be there beyond the target level: spend them now, one answer at a time, so that
+    // each sees what other processes took meanwhile.
+    if (inFlight === 0 && remaining > target(limit)) return 0
+    if (rate === undefined) {
+      // No rate yet: probe the refill at a slow pace while tokens are known to be there, else await the reset.
+      // The known tokens are spread over the span the first estimate needs.
+      // Beyond the target, the answer in flight is awaited (and the surplus spent) before probing.
+      if (remaining > target(limit)) return 1
+      const known = remaining - inFlight
+      // A lone request (one caller at a time) is never held while a token is known to be there.
+      if (known >= 1 && inFlight === 0 && waiting === 1) return 0
+      if (known >= 1) return Math.max(0, creditAt + Math.max(PROBE_MILLIS, Math.ceil(MIN_SPAN_MILLIS / known)) - now)
+      if (now >= resetAt) return inFlight === 0 ? 0 : 10
+      return Math.min(Math.max(1, resetAt - now), MAX_WAIT_MILLIS)
+    }
+    const effective = rate * clamp(0.3, 2, 1 + (KP * (remaining - target(limit))) / limit)
+    credit = Math.min(1, credit + effective * (now - creditAt))
+    creditAt = now
+    if (credit >= 1) return 0
+    held = true
+    return Math.min(Math.max(1, Math.ceil((1 - credit) / effective)), MAX_WAIT_MILLIS)
   }
 
-  const acquire = gate.withPermits(1)(
-    Effect.gen(function* () {
-      for (;;) {
-        const now = yield* Clock.currentTimeMillis
-        const millis = wait(now)
-        if (millis === 0) break
-        yield* Effect.sleep(millis)
-      }
-      inFlight++
-    })
+  const acquire = Effect.acquireUseRelease(
+    Effect.sync(() => waiting++),
+    () =>
+      gate.withPermits(1)(
+        Effect.gen(function* () {
+          for (;;) {
+            const now = yield* Clock.currentTimeMillis
+            const millis = wait(now)
+            if (millis === 0) break
+            yield* Effect.sleep(millis)
+          }
+          const now = yield* Clock.currentTimeMillis
+          if (credit >= 1) credit -= 1
+          sends.push(now)
+          if (rate === undefined) creditAt = now
+          inFlight++
+        })
+      ),
+    () => Effect.sync(() => waiting--)
   )
+
+  /** Move the rate towards what keeps the bucket at its target level. */
+  const steer = (now: number, status: number, level: number, size: number) => {
+    if (rate === undefined) return
+    const dt = Math.min(now - steeredAt, 1_000)
+    steeredAt = now
+    // How fast the bucket can change: the time the fastest rate seen takes to spend a whole bucket.
+    peak = Math.max(peak, rate)
+    const step = (KI * ((level - target(size)) / size) * dt * peak) / size
+    // Growing is only right when the rate is what holds requests back; an idle pacer keeps its rate.
+    // Growth adds and shrinking multiplies, so pacers that share a bucket drift towards equal parts.
+    if (step > 0 && held) rate += (KI_ADD * ((level - target(size)) / size) * dt * size) / 1_000_000
+    else if (step < 0) rate *= Math.exp(step)
+    // A full bucket throws its refill away (another process stopped, or this one started low): double
+    // the rate every few readings until it is not full. Not scaled by the rate: a pacer left alone at a
+    // small part of the bucket has to take all of it quickly.
+    if (level >= size - 1 && held) rate *= Math.min(2, Math.pow(2, dt / FULL_DOUBLING_MILLIS))
+    if (status === 429) rate *= DECREASE_ON_429
+    // Never far above what is really sent: a rate that nothing uses must not pile up into a burst later.
+    while (sends.length > 0 && now - sends[0]! > 1_000) sends.shift()
+    rate = Math.min(rate, Math.max(2 * sends.length, size) / 1_000)
+    // At least one bucket a minute, so that a pacer always comes back.
+    rate = Math.max(rate, size / 60_000)
+    held = false
+  }
 
   const release = (answer: { readonly status: number; readonly headers: Headers.Headers } | undefined) =>
     Effect.map(Clock.currentTimeMillis, (now) => {
@@ -116,22 +177,29 @@ export const make: Effect.Effect<Pacer> = Effect.gen(function* () {
       const { headers, status } = answer
       answered = true
       const figures = rateLimitHeaders(headers)
-      share = status === 429 ? Math.max(MIN_SHARE, share / 2) : Math.min(1, share + SHARE_STEP)
       if (figures.remaining === undefined) return
-      if (status === 429) gain = Math.max(MIN_GAIN, gain * GAIN_DECREASE)
-      else if (figures.remaining < (figures.limit ?? Infinity)) gain = Math.min(MAX_GAIN, gain + GAIN_STEP)
-      seq++
-      limit = figures.limit ?? limit ?? figures.remaining
+      const size = figures.limit ?? limit ?? figures.remaining
+      limit = size
       remaining = figures.remaining
       resetAt = figures.reset !== undefined ? figures.reset * 1000 : now + 1000
-      readAt = now
-      if (remaining >= limit) {
-        // A full bucket hides how fast it refills.
-        window = []
-        return
+      // A 429 took no token.
+      if (status !== 429) served++
+      steer(now, status, remaining, size)
+      if (rate !== undefined) return
+      // A full bucket hides how fast it refilled before: the estimate starts again from this reading.
+      const reading = { at: now, remaining, served }
+      // A full bucket hides how much it refilled since the previous reading: that pair does not count.
+      if (previous !== undefined && remaining < size - 1) {
+        refilled += remaining - previous.remaining + (served - previous.served)
+        refillSpan += now - previous.at
       }
-      window.push({ at: now, remaining, seq })
-      while (window.length > 0 && now - window[0]!.at > WINDOW_MILLIS) window.shift()
+      previous = reading
+      const first = firstRate()
+      if (first !== undefined) {
+        rate = first
+        steeredAt = now
+        creditAt = now
+      }
     })
 
   return { acquire, release }
