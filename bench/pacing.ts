@@ -29,7 +29,10 @@ const scenario = async (processes: number): Promise<string> => {
     const wall = Math.max(...results.map((r) => r.endedAt)) - start
     const sum = (f: (r: BurstResult) => number) => results.reduce((a, r) => a + f(r), 0)
     const each = results
-      .map((r) => `${((r.endedAt - start) / 1000).toFixed(1)}s/${r.tooMany}×429${r.failed > 0 ? `/${r.failed} failed` : ""}`)
+      .map(
+        (r) =>
+          `${((r.endedAt - start) / 1000).toFixed(1)}s/${r.tooMany}×429${r.failed > 0 ? `/${r.failed} failed` : ""}`
+      )
       .join(" ")
     return `${processes} process(es): ${(wall / 1000).toFixed(2)} s = ${(wall / minimumMs).toFixed(3)}× min, ${sum((r) => r.tooMany)} × 429 of ${sum((r) => r.responses)}, ${sum((r) => r.failed)} failed  [${each}]`
   } finally {
