@@ -36,6 +36,8 @@ const KP = 1.4
 const KI = 1
 /** Additive growth, in the bucket's size per second, per second: the same for every process on the bucket. */
 const KI_ADD = 4
+/** The rate is capped at twice what was really sent over this long. */
+const RECENT_MILLIS = 250
 /** A 429 means the bucket ran dry: back off at once. */
 const DECREASE_ON_429 = 0.8
 /** Before the refill rate is known, one request per this many milliseconds reads the bucket again. */
@@ -74,7 +76,7 @@ export const make: Effect.Effect<Pacer> = Effect.gen(function* () {
   let rate: number | undefined
   /** The highest rate this pacer has sent at: the scale of how fast the bucket can change. */
   let peak = 0
-  /** When the requests of the last second were sent. */
+  /** When the requests of the last `RECENT_MILLIS` were sent. */
   const sends: Array<number> = []
   let credit = 0
   let creditAt = 0
@@ -163,8 +165,9 @@ export const make: Effect.Effect<Pacer> = Effect.gen(function* () {
     if (level >= size - 1 && held) rate *= Math.min(2, Math.pow(2, dt / FULL_DOUBLING_MILLIS))
     if (status === 429) rate *= DECREASE_ON_429
     // Never far above what is really sent: a rate that nothing uses must not pile up into a burst later.
-    while (sends.length > 0 && now - sends[0]! > 1_000) sends.shift()
-    rate = Math.min(rate, Math.max(2 * sends.length, size) / 1_000)
+    // Twice the rate of the last quarter second lets a pacer that is taking over double four times a second.
+    while (sends.length > 0 && now - sends[0]! > RECENT_MILLIS) sends.shift()
+    rate = Math.min(rate, Math.max((2 * sends.length) / RECENT_MILLIS, size / 1_000))
     // At least one bucket a minute, so that a pacer always comes back.
     rate = Math.max(rate, size / 60_000)
     held = false
