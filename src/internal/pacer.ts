@@ -126,7 +126,7 @@ export const make: Effect.Effect<Pacer> = Effect.gen(function* () {
     return Math.min(Math.max(1, Math.ceil((1 - credit) / effective)), MAX_WAIT_MILLIS)
   }
 
-  const acquire = Effect.acquireUseRelease(
+  const paced = Effect.acquireUseRelease(
     Effect.sync(() => waiting++),
     () =>
       gate.withPermits(1)(
@@ -145,6 +145,15 @@ export const make: Effect.Effect<Pacer> = Effect.gen(function* () {
         })
       ),
     () => Effect.sync(() => waiting--)
+  )
+
+  // A tenant or endpoint whose answers carry no rate-limit headers has nothing to pace: skip the gate.
+  const acquire = Effect.suspend(() =>
+    answered && remaining === undefined
+      ? Effect.sync(() => {
+          inFlight++
+        })
+      : paced
   )
 
   /** Move the rate towards what keeps the bucket at its target level. */
