@@ -137,6 +137,28 @@ describe("pacing from X-RateLimit headers", () => {
     })
   )
 
+  it.effect("four clients with equal loads share the bucket: none is starved until the others are done", () =>
+    Effect.gen(function* () {
+      const { client, ids } = yield* setup({ burst: 10, perSecond: 20 }, 240)
+      const started = yield* TestClock.currentTimeMillis
+      const fiber = yield* Effect.fork(
+        Effect.all(
+          [0, 1, 2, 3].map((i) =>
+            Effect.forEach(ids.slice(i * 60, (i + 1) * 60), (id) => Users.get(id), {
+              concurrency: 4,
+              discard: true
+            }).pipe(Effect.zipRight(TestClock.currentTimeMillis), Effect.provide(client({ retry: undefined })))
+          ),
+          { concurrency: "unbounded" }
+        )
+      )
+      const ends = (yield* drive(fiber, "10 millis", 10_000)).map((end) => end - started)
+      // (240 - 10) / 20 per second = 11.5 s at best; a client starved until the others are done ends late.
+      assert.isAtMost(Math.max(...ends), 11_500 * 1.1, `ends: ${ends.join(", ")}`)
+      assert.isAtLeast(Math.min(...ends), 0.55 * Math.max(...ends), `ends: ${ends.join(", ")}`)
+    })
+  )
+
   it.effect("maxConcurrency bounds the requests in flight", () =>
     Effect.gen(function* () {
       let inFlight = 0

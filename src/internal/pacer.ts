@@ -30,6 +30,8 @@ interface Reading {
 const MIN_SPAN_MILLIS = 250
 /** ...or once they show this many tokens added. */
 const MIN_ADDED = 5
+/** Tokens of steered level per e-fold of the send rate (see `steerTo`). */
+const FAIRNESS = 1
 /** Proportional gain: the send rate is scaled by 1 + KP × (level − target) / limit. */
 const KP = 1.4
 /** Integral gain, per bucket time (limit / rate): how fast the rate follows the level. */
@@ -91,6 +93,14 @@ export const make: Effect.Effect<Pacer> = Effect.gen(function* () {
   /** The level the pacer steers the bucket to: low enough to absorb a refill, high enough to avoid 429s. */
   const target = (l: number) => Math.floor((l - 1) / 2)
 
+  /**
+   * The level this pacer steers to: a little higher the faster it sends. Pacers sharing a bucket all see
+   * one level, so they can only agree on it by sending at the same rate: the faster ones yield, the
+   * slower ones take more.
+   */
+  const steerTo = (size: number, r: number) =>
+    clamp(1, size - 2, target(size) + FAIRNESS * Math.log((r * 1_000) / size))
+
   /** Net refill per millisecond seen by this pacer: what the bucket gained plus what this pacer spent. */
   const firstRate = (): number | undefined => {
     // Enough refill seen to count it (Remaining is rounded down), or long enough to say it is slow.
@@ -118,7 +128,7 @@ export const make: Effect.Effect<Pacer> = Effect.gen(function* () {
       if (now >= resetAt) return inFlight === 0 ? 0 : 10
       return Math.min(Math.max(1, resetAt - now), MAX_WAIT_MILLIS)
     }
-    const effective = rate * clamp(0.3, 2, 1 + (KP * (remaining - target(limit))) / limit)
+    const effective = rate * clamp(0.3, 2, 1 + (KP * (remaining - steerTo(limit, rate))) / limit)
     credit = Math.min(1, credit + effective * (now - creditAt))
     creditAt = now
     if (credit >= 1) return 0
@@ -163,10 +173,11 @@ export const make: Effect.Effect<Pacer> = Effect.gen(function* () {
     steeredAt = now
     // How fast the bucket can change: the time the fastest rate seen takes to spend a whole bucket.
     peak = Math.max(peak, rate)
-    const step = (KI * ((level - target(size)) / size) * dt * peak) / size
+    const goal = steerTo(size, rate)
+    const step = (KI * ((level - goal) / size) * dt * peak) / size
     // Growing is only right when the rate is what holds requests back; an idle pacer keeps its rate.
     // Growth adds and shrinking multiplies, so pacers that share a bucket drift towards equal parts.
-    if (step > 0 && held) rate += (KI_ADD * ((level - target(size)) / size) * dt * size) / 1_000_000
+    if (step > 0 && held) rate += (KI_ADD * ((level - goal) / size) * dt * size) / 1_000_000
     else if (step < 0) rate *= Math.exp(step)
     // A full bucket throws its refill away (another process stopped, or this one started low): double
     // the rate every few readings until it is not full. Not scaled by the rate: a pacer left alone at a
