@@ -254,58 +254,52 @@ describe("Retry: what is retried", () => {
     })
   )
 
-  it.effect("POST 429 is retried", () =>
-    Effect.gen(function* () {
-      const s = server((_, n) => (n === 1 ? rateLimited({ "retry-after": "1" }) : json({ user_id: "auth0|new" }, 201)))
-      const exit = yield* settle(
-        Users.create("Username-Password-Authentication", { email: "a@example.com" }).pipe(
-          Effect.provide(auth0(s.layer))
-        )
-      )
-      assert.isTrue(Exit.isSuccess(exit))
-      assert.strictEqual(s.calls.length, 2)
-    })
-  )
-
-  it.effect("PATCH 429 is retried", () =>
-    Effect.gen(function* () {
-      const s = server((_, n) => (n === 1 ? rateLimited({ "retry-after": "1" }) : user()))
-      const exit = yield* settle(Users.update("auth0|1", { name: "x" }).pipe(Effect.provide(auth0(s.layer))))
-      assert.isTrue(Exit.isSuccess(exit))
-      assert.strictEqual(s.calls.length, 2)
-    })
-  )
-
-  it.effect("GET 503 is retried", () =>
-    Effect.gen(function* () {
-      const s = server((_, n) => (n === 1 ? status(503) : user()))
-      const exit = yield* settle(Users.get("auth0|1").pipe(Effect.provide(auth0(s.layer))))
-      assert.isTrue(Exit.isSuccess(exit))
-      assert.strictEqual(s.calls.length, 2)
-    })
-  )
-
-  it.effect("GET 408 is retried", () =>
-    Effect.gen(function* () {
-      const s = server((_, n) => (n === 1 ? empty(408) : user()))
-      const exit = yield* settle(Users.get("auth0|1").pipe(Effect.provide(auth0(s.layer))))
-      assert.isTrue(Exit.isSuccess(exit))
-      assert.strictEqual(s.calls.length, 2)
-    })
-  )
-
-  it.effect("DELETE 500 is retried", () =>
-    Effect.gen(function* () {
-      const s = server((_, n) => (n === 1 ? status(500) : empty(204)))
-      const exit = yield* settle(Users.delete("auth0|1").pipe(Effect.provide(auth0(s.layer))))
-      assert.isTrue(Exit.isSuccess(exit))
-      assert.strictEqual(s.calls.length, 2)
-      assert.deepStrictEqual(
-        s.calls.map((call) => call.method),
-        ["DELETE", "DELETE"]
-      )
-    })
-  )
+  // The first answer fails; the retry succeeds. `methods`: what both requests must have been sent as.
+  const retried: ReadonlyArray<{
+    readonly title: string
+    readonly first: () => Response
+    readonly then: () => Response
+    readonly run: Effect.Effect<unknown, unknown, Auth0Http.Auth0Http>
+    readonly methods?: ReadonlyArray<string>
+  }> = [
+    {
+      title: "POST 429",
+      first: () => rateLimited({ "retry-after": "1" }),
+      then: () => json({ user_id: "auth0|new" }, 201),
+      run: Users.create("Username-Password-Authentication", { email: "a@example.com" })
+    },
+    {
+      title: "PATCH 429",
+      first: () => rateLimited({ "retry-after": "1" }),
+      then: user,
+      run: Users.update("auth0|1", { name: "x" })
+    },
+    { title: "GET 503", first: () => status(503), then: user, run: Users.get("auth0|1") },
+    { title: "GET 408", first: () => empty(408), then: user, run: Users.get("auth0|1") },
+    {
+      title: "DELETE 500",
+      first: () => status(500),
+      then: () => empty(204),
+      run: Users.delete("auth0|1"),
+      methods: ["DELETE", "DELETE"]
+    }
+  ]
+  for (const c of retried) {
+    it.effect(`${c.title} is retried`, () =>
+      Effect.gen(function* () {
+        const s = server((_, n) => (n === 1 ? c.first() : c.then()))
+        const exit = yield* settle(c.run.pipe(Effect.provide(auth0(s.layer))))
+        assert.isTrue(Exit.isSuccess(exit))
+        assert.strictEqual(s.calls.length, 2)
+        if (c.methods !== undefined) {
+          assert.deepStrictEqual(
+            s.calls.map((call) => call.method),
+            c.methods
+          )
+        }
+      })
+    )
+  }
 
   it.effect("a persistent GET 503 gives up after the retries with ServerError", () =>
     Effect.gen(function* () {

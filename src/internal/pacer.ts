@@ -34,7 +34,7 @@ const MIN_ADDED = 5
 const FAIRNESS = 1
 /** Proportional gain: the send rate is scaled by 1 + KP × (level − target) / limit. */
 const KP = 1.4
-/** Integral gain, per bucket time (limit / rate): how fast the rate follows the level. */
+/** Integral gain for shrinking, per bucket time (limit / the peak rate): how fast the rate follows the level. */
 const KI = 1
 /** Additive growth, in the bucket's size per second, per second: the same for every process on the bucket. */
 const KI_ADD = 4
@@ -117,13 +117,12 @@ export const make: Effect.Effect<Pacer> = Effect.gen(function* () {
     // each sees what other processes took meanwhile.
     if (inFlight === 0 && remaining > target(limit)) return 0
     if (rate === undefined) {
-      // No rate yet: probe the refill at a slow pace while tokens are known to be there, else await the reset.
-      // The known tokens are spread over the span the first estimate needs.
-      // Beyond the target, the answer in flight is awaited (and the surplus spent) before probing.
+      // No rate yet. Beyond the target, the answer in flight is awaited (and the surplus spent) first.
       if (remaining > target(limit)) return 1
       const known = remaining - inFlight
       // A lone request (one caller at a time) is never held while a token is known to be there.
       if (known >= 1 && inFlight === 0 && waiting === 1) return 0
+      // Else the known tokens are spread over the span the first estimate needs; none left: await the reset.
       if (known >= 1) return Math.max(0, creditAt + Math.max(PROBE_MILLIS, Math.ceil(MIN_SPAN_MILLIS / known)) - now)
       if (now >= resetAt) return inFlight === 0 ? 0 : 10
       return Math.min(Math.max(1, resetAt - now), MAX_WAIT_MILLIS)
@@ -173,12 +172,11 @@ export const make: Effect.Effect<Pacer> = Effect.gen(function* () {
     steeredAt = now
     // How fast the bucket can change: the time the fastest rate seen takes to spend a whole bucket.
     peak = Math.max(peak, rate)
-    const goal = steerTo(size, rate)
-    const step = (KI * ((level - goal) / size) * dt * peak) / size
+    const error = (level - steerTo(size, rate)) / size
     // Growing is only right when the rate is what holds requests back; an idle pacer keeps its rate.
     // Growth adds and shrinking multiplies, so pacers that share a bucket drift towards equal parts.
-    if (step > 0 && held) rate += (KI_ADD * ((level - goal) / size) * dt * size) / 1_000_000
-    else if (step < 0) rate *= Math.exp(step)
+    if (error > 0 && held) rate += (KI_ADD * error * dt * size) / 1_000_000
+    else if (error < 0) rate *= Math.exp((KI * error * dt * peak) / size)
     // A full bucket throws its refill away (another process stopped, or this one started low): double
     // the rate every few readings until it is not full. Not scaled by the rate: a pacer left alone at a
     // small part of the bucket has to take all of it quickly.
@@ -209,7 +207,6 @@ export const make: Effect.Effect<Pacer> = Effect.gen(function* () {
       if (status !== 429) served++
       steer(now, status, remaining, size)
       if (rate !== undefined) return
-      // A full bucket hides how fast it refilled before: the estimate starts again from this reading.
       const reading = { at: now, remaining, served }
       // A full bucket hides how much it refilled since the previous reading: that pair does not count.
       if (previous !== undefined && remaining < size - 1) {
