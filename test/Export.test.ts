@@ -8,19 +8,24 @@ import * as Zlib from "node:zlib"
 import { NodeHttpClient } from "@effect/platform-node"
 import * as HttpClient from "@effect/platform/HttpClient"
 import { assert, describe, expectTypeOf, it } from "@effect/vitest"
+import * as Arbitrary from "effect/Arbitrary"
 import * as Chunk from "effect/Chunk"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
+import * as FastCheck from "effect/FastCheck"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
+import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
 import { Auth0Error, Auth0Http, Users } from "../src/index.js"
 import * as ExportJob from "../src/internal/exportJob.js"
+import { ExportedUser } from "../src/internal/exportJob.js"
 import { FakeAuth0 } from "../src/testing/index.js"
 import { byName } from "./fixtures/recordings.js"
 import { fakeHttp, json, type Seen } from "./utils.js"
@@ -603,6 +608,33 @@ describe("decodeFile (gunzip, lines, JSON, schema)", () => {
     })
   )
 
+  it.effect("a download chunk far bigger than the decompressor's slice decodes whole", () =>
+    Effect.gen(function* () {
+      // Random salts keep the gzip large: several 16 KiB slices in one chunk.
+      const lines = Array.from({ length: 6000 }, (_, i) =>
+        JSON.stringify({ user_id: `auth0|${i}`, salt: Math.random().toString(36).repeat(3) })
+      )
+      const bytes = gzip(lines.join("\n"))
+      assert.isAbove(bytes.length, 4 * 16 * 1024)
+      const users = yield* Stream.runCollect(ExportJob.decodeFile(chunked(bytes, [bytes.length]), "/f"))
+      assert.deepStrictEqual(
+        Chunk.toReadonlyArray(users).map((u) => u.user_id),
+        lines.map((_, i) => `auth0|${i}`)
+      )
+    })
+  )
+
+  it.effect("a line the schema must convert takes the schema's path (\"true\" is a boolean)", () =>
+    Effect.gen(function* () {
+      const text = '{"user_id":"auth0|1","email_verified":"true"}\n{"user_id":"auth0|2","email_verified":false}\n'
+      const users = yield* Stream.runCollect(ExportJob.decodeFile(chunked(gzip(text), [7]), "/f"))
+      assert.deepStrictEqual(Chunk.toReadonlyArray(users), [
+        { user_id: "auth0|1", email_verified: true },
+        { user_id: "auth0|2", email_verified: false }
+      ])
+    })
+  )
+
   it.effect("a gzip of several members (concatenated files) decodes as one", () =>
     Effect.gen(function* () {
       const bytes = new Uint8Array([...gzip(ndjson), ...gzip(ndjson)])
@@ -650,6 +682,70 @@ describe("decodeFile (gunzip, lines, JSON, schema)", () => {
       assert.isTrue(finalized)
     })
   )
+})
+
+describe("isDecodedExportedUser: the fast path past the schema", () => {
+  const decode = Schema.decodeUnknownEither(ExportedUser)
+  const jsonValue = FastCheck.jsonValue({ maxDepth: 2 })
+  // Lines as JSON.parse gives them: mostly the known fields with right or wrong types, plus others.
+  const line = FastCheck.oneof(
+    jsonValue,
+    FastCheck.record(
+      {
+        user_id: FastCheck.oneof(FastCheck.string(), jsonValue),
+        email: FastCheck.oneof(FastCheck.string(), jsonValue),
+        email_verified: FastCheck.oneof(FastCheck.boolean(), FastCheck.constantFrom("true", "false", "yes"), jsonValue),
+        name: FastCheck.string(),
+        app_metadata: FastCheck.oneof(FastCheck.dictionary(FastCheck.string(), jsonValue), jsonValue),
+        user_metadata: FastCheck.oneof(FastCheck.dictionary(FastCheck.string(), jsonValue), FastCheck.array(jsonValue)),
+        logins_count: FastCheck.integer(),
+        identities: FastCheck.array(FastCheck.dictionary(FastCheck.string(), jsonValue), { maxLength: 2 })
+      },
+      { requiredKeys: [] }
+    )
+  )
+
+  it("whatever it accepts, the schema decodes to an equal value", () => {
+    FastCheck.assert(
+      FastCheck.property(line, (value) => {
+        if (!ExportJob.isDecodedExportedUser(value)) return
+        const decoded = decode(value)
+        assert.isTrue(Either.isRight(decoded), JSON.stringify(value))
+        assert.deepStrictEqual(Either.getOrThrow(decoded), value)
+      }),
+      { numRuns: 5000 }
+    )
+  })
+
+  it("accepts every decoded user, so the fast path is the common one", () => {
+    FastCheck.assert(
+      FastCheck.property(Arbitrary.make(ExportedUser), (user) => {
+        // Schema values (the Type side) are what a well-formed line parses to. A `__proto__`
+        // key is the one case left to the schema on purpose.
+        const text = JSON.stringify(user)
+        FastCheck.pre(!text.includes('"__proto__"'))
+        const parsed: unknown = JSON.parse(text)
+        assert.isTrue(ExportJob.isDecodedExportedUser(parsed), JSON.stringify(parsed))
+      }),
+      { numRuns: 2000 }
+    )
+  })
+
+  it("leaves the wrong shapes to the schema", () => {
+    for (const value of [
+      null,
+      [1],
+      "x",
+      { email: 1 },
+      { email_verified: "true" },
+      JSON.parse('{"__proto__":{"polluted":true}}'),
+      JSON.parse('{"app_metadata":{"__proto__":1}}'),
+      { app_metadata: [] },
+      { user_metadata: null }
+    ]) {
+      assert.isFalse(ExportJob.isDecodedExportedUser(value), JSON.stringify(value))
+    }
+  })
 })
 
 // ---------------------------------------------------------------------------

@@ -10,6 +10,9 @@
  * Decompression uses the web `DecompressionStream`, present in Node, Deno, Bun
  * and browsers: nothing here depends on one platform.
  */
+import * as Cause from "effect/Cause"
+import * as Channel from "effect/Channel"
+import * as Chunk from "effect/Chunk"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -88,6 +91,43 @@ export const ExportedUser = Schema.Struct(
  * @category models
  */
 export interface ExportedUser extends Schema.Schema.Type<typeof ExportedUser> {}
+
+const STRING_FIELDS = [
+  "user_id",
+  "email",
+  "username",
+  "phone_number",
+  "name",
+  "nickname",
+  "given_name",
+  "family_name",
+  "picture"
+] as const
+
+// An own `__proto__` key (JSON.parse makes one) is dropped by the schema: such a line takes its path.
+const isObject = (u: unknown): u is Readonly<Record<string, unknown>> =>
+  typeof u === "object" && u !== null && !Array.isArray(u) && !Object.hasOwn(u, "__proto__")
+
+/**
+ * True when `u` already is what decoding it as `ExportedUser` gives: then the
+ * parsed line is used as it is. The schema walk costs more than `JSON.parse`,
+ * and almost every line takes this path; anything else (a `"true"` string for
+ * a boolean, a wrong type) goes through the schema, which converts or names
+ * the error. A test checks this against the schema.
+ */
+export const isDecodedExportedUser = (u: unknown): u is ExportedUser => {
+  if (!isObject(u)) return false
+  for (const key of STRING_FIELDS) {
+    const value = u[key]
+    if (value !== undefined && typeof value !== "string") return false
+  }
+  const verified = u.email_verified
+  return (
+    (verified === undefined || typeof verified === "boolean") &&
+    (u.app_metadata === undefined || isObject(u.app_metadata)) &&
+    (u.user_metadata === undefined || isObject(u.user_metadata))
+  )
+}
 
 /** What this module reads of a job; the rest of Auth0's answer is ignored. */
 const Job = Schema.Struct({
@@ -202,35 +242,75 @@ const ignore = () => undefined
 
 /**
  * Gunzip `bytes` as they arrive, with the web `DecompressionStream`. The
- * upstream runs in this stream's scope (never inside a web stream), so its
- * typed failures stay typed and stopping early interrupts it. `corrupt` maps
- * what the decompressor throws (not gzip, truncated).
+ * upstream runs in a fiber of this stream's scope (never inside a web
+ * stream), so its typed failures stay typed and stopping early interrupts it.
+ * `corrupt` maps what the decompressor throws (not gzip, truncated).
  */
 export const gunzip = <E, E2>(
   bytes: Stream.Stream<Uint8Array, E>,
   corrupt: (cause: unknown) => E2
 ): Stream.Stream<Uint8Array, E | E2> =>
-  Stream.suspend(() => {
-    const gz = new DecompressionStream("gzip")
-    const writer = gz.writable.getWriter()
-    // `write` settles once the decompressor took the chunk: backpressure from the reader to the download.
-    const feed = Stream.runForEach(bytes, (chunk) =>
-      Effect.tryPromise({
-        try: () =>
-          writer.write(chunk.buffer instanceof ArrayBuffer ? (chunk as Uint8Array<ArrayBuffer>) : chunk.slice()),
-        catch: corrupt
-      })
-    ).pipe(Effect.zipRight(Effect.tryPromise({ try: () => writer.close(), catch: corrupt })))
-    const out = Stream.fromReadableStream({ evaluate: () => gz.readable, onError: corrupt, releaseLockOnEnd: true })
-    return Stream.merge(out, Stream.drain(Stream.fromEffect(feed)), { haltStrategy: "left" }).pipe(
-      Stream.ensuring(
+  Stream.unwrapScoped(
+    Effect.gen(function* () {
+      const gz = new DecompressionStream("gzip")
+      const writer = gz.writable.getWriter()
+      let fed: Cause.Cause<E | E2> | undefined
+      // `write` settles once the decompressor took the chunk: backpressure from the reader to the download.
+      const write = (chunk: Uint8Array) =>
+        Effect.tryPromise({
+          try: () =>
+            writer.write(chunk.buffer instanceof ArrayBuffer ? (chunk as Uint8Array<ArrayBuffer>) : chunk.slice()),
+          catch: corrupt
+        })
+      const feed = Stream.runForEach(bytes, (chunk) =>
+        chunk.length <= SLICE
+          ? write(chunk)
+          : Effect.forEach(slices(chunk), write, { discard: true })
+      ).pipe(
+        Effect.zipRight(Effect.tryPromise({ try: () => writer.close(), catch: corrupt })),
+        Effect.catchAllCause((cause) =>
+          Effect.sync(() => {
+            // The reader then fails, and takes this cause instead of the decompressor's.
+            fed = cause
+            writer.abort().catch(ignore)
+          })
+        )
+      )
+      yield* Effect.addFinalizer(() =>
         Effect.sync(() => {
           writer.abort().catch(ignore)
           gz.readable.cancel().catch(ignore)
         })
       )
-    )
-  })
+      // A forked feed, not `Stream.merge`: merging hands each chunk across fibers, which cost more than the gunzip.
+      yield* Effect.forkScoped(feed)
+      return Stream.fromReadableStream({
+        evaluate: () => gz.readable,
+        onError: (cause): FeedFailed | E2 => (fed !== undefined ? feedFailed : corrupt(cause)),
+        releaseLockOnEnd: true
+      }).pipe(
+        Stream.catchAll((error) =>
+          error === feedFailed ? Stream.failCause(fed as Cause.Cause<E | E2>) : Stream.fail(error as E2)
+        )
+      )
+    })
+  )
+
+/**
+ * The most compressed bytes written at once. The decompressor turns what it
+ * is given into output right away, so a big download chunk (~20× as text)
+ * would otherwise sit decompressed until it is read.
+ */
+const SLICE = 16 * 1024
+
+const slices = (chunk: Uint8Array): Array<Uint8Array> => {
+  const out: Array<Uint8Array> = []
+  for (let at = 0; at < chunk.length; at += SLICE) out.push(chunk.subarray(at, at + SLICE))
+  return out
+}
+
+const feedFailed: unique symbol = Symbol("effect-auth0/exportJob/feedFailed")
+type FeedFailed = typeof feedFailed
 
 /**
  * The users in an export file's bytes: gunzip, UTF-8, lines (empty ones
@@ -252,6 +332,7 @@ export const decodeFile = <E>(
       // The parser's message quotes the line: a user's data has no place in an error.
       return Either.left(decodeError(`line ${index + 1} of the export file is not JSON`))
     }
+    if (isDecodedExportedUser(json)) return Either.right(json)
     return Either.mapLeft(decode(json), (error) => {
       const where = ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) =>
         issue.path.length === 0 ? "(the line)" : issue.path.map(String).join(".")
@@ -261,14 +342,39 @@ export const decodeFile = <E>(
       )
     })
   }
+  // A whole chunk of lines is parsed in one step: per-line stream stages cost more than the parsing.
+  // A bad line still fails only after the good lines before it are delivered.
+  type Upstream = E | Auth0Error.DecodeError
+  type Lines = Channel.Channel<Chunk.Chunk<ExportedUser>, Chunk.Chunk<string>, Upstream, Upstream, void, unknown>
+  // A whole chunk of lines is decoded in one step: per-line stream stages cost more than the parsing.
+  // A bad line fails the stream only after the users before it are written.
+  const lines = (): Lines => {
+    let index = 0
+    const loop: Lines = Channel.readWith({
+      onInput: (chunk: Chunk.Chunk<string>) => {
+        const users: Array<ExportedUser> = []
+        for (const line of chunk) {
+          const at = index++
+          if (line.trim() === "") continue
+          const user = parse(line, at)
+          if (Either.isLeft(user)) {
+            return Channel.zipRight(Channel.write(Chunk.unsafeFromArray(users)), Channel.fail(user.left))
+          }
+          users.push(user.right)
+        }
+        return Channel.zipRight(Channel.write(Chunk.unsafeFromArray(users)), loop)
+      },
+      onFailure: (error: Upstream) => Channel.fail(error),
+      onDone: () => Channel.void
+    })
+    return loop
+  }
   return gunzip(bytes, (cause) =>
     decodeError(`the export file is not valid gzip${cause instanceof Error ? ` (${cause.message})` : ""}`)
   ).pipe(
     Stream.decodeText(),
     Stream.splitLines,
-    Stream.zipWithIndex,
-    Stream.filter(([line]) => line.trim() !== ""),
-    Stream.mapEffect(([line, index]) => parse(line, index))
+    (text) => Stream.suspend(() => Stream.pipeThroughChannel(text, lines()))
   )
 }
 
