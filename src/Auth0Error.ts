@@ -363,11 +363,16 @@ export const isAuth0Error = (u: unknown): u is Auth0Error => Predicate.hasProper
 
 const idempotent = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"])
 
+const readOnlyPost = (path: string): boolean =>
+  path.endsWith("/oauth/token") || path.endsWith("/api/v2/jobs/users-exports")
+
 /**
  * Whether sending the request again is safe and may help: a 429 always (Auth0
  * rejected it, nothing happened); a 5xx, a 408, a timeout or a transport
  * failure only for GET, PUT and DELETE, because a POST or PATCH may already
- * have taken effect, and for the token request, which changes nothing.
+ * have taken effect, and for the two POSTs that change nothing on the tenant:
+ * the token request and creating a users export job (a second job only reads
+ * the users again; a job left over from a lost answer expires by itself).
  *
  * @example
  * ```ts
@@ -385,8 +390,7 @@ export const isRetryable = (error: Auth0Error): boolean => {
     case "ServerError":
     case "TimeoutError":
     case "TransportError":
-      // Asking /oauth/token again changes nothing on the tenant, whatever its method.
-      return idempotent.has(error.method) || error.path.endsWith("/oauth/token")
+      return idempotent.has(error.method) || readOnlyPost(error.path)
     case "ExportFailed":
       return false
     default:

@@ -529,6 +529,22 @@ describe("Auth0Error.isRetryable", () => {
       }
     })
   }
+
+  it("the POSTs that change nothing on the tenant: the token request and creating an export job", () => {
+    const transient = (path: string) => [
+      new Auth0Error.ServerError({ method: "POST", path, status: 503 }),
+      new Auth0Error.TimeoutError({ method: "POST", path, timeout: Duration.seconds(30) }),
+      new Auth0Error.TransportError({ method: "POST", path, reason: "Transport" })
+    ]
+    for (const path of ["/oauth/token", "/api/v2/jobs/users-exports"]) {
+      for (const error of transient(path)) assert.isTrue(Auth0Error.isRetryable(error), `${path} ${error._tag}`)
+      assert.isFalse(Auth0Error.isRetryable(new Auth0Error.BadRequest({ method: "POST", path, status: 400 })))
+    }
+    // Other jobs do change the tenant (imports, verification emails).
+    for (const path of ["/api/v2/jobs/users-imports", "/api/v2/jobs/verification-email", "/api/v2/users"]) {
+      for (const error of transient(path)) assert.isFalse(Auth0Error.isRetryable(error), `${path} ${error._tag}`)
+    }
+  })
 })
 
 describe("Retry.schedule", () => {
