@@ -28,6 +28,7 @@ import * as Stream from "effect/Stream"
 import * as Tracer from "effect/Tracer"
 import * as Auth0Error from "./Auth0Error.js"
 import * as Endpoints from "./internal/endpoints.js"
+import * as Download from "./internal/download.js"
 import * as Errors from "./internal/errors.js"
 import * as Pacer from "./internal/pacer.js"
 import * as Timeout from "./internal/timeout.js"
@@ -63,7 +64,8 @@ export declare namespace Auth0Http {
     /**
      * Stream the bytes at an absolute URL that Auth0 handed out (an export
      * file's signed `location`), through the same `HttpClient` but without the
-     * bearer token: it must not travel to a third-party host.
+     * bearer token: it must not travel to a third-party host. A connection
+     * that fails mid-way is resumed (`Range`) under the layer's retry policy.
      */
     readonly download: (url: string) => Stream.Stream<Uint8Array, Auth0Error.Common>
   }
@@ -426,29 +428,8 @@ export const make = (
       return withRouteSpan(endpoint, retry === false ? once : retrying(once, retry))
     }
 
-    const download = (url: string): Stream.Stream<Uint8Array, Auth0Error.Common> => {
-      const where = { method: "GET", path: new URL(url).pathname }
-      const get = client.execute(HttpClientRequest.get(url)).pipe(
-        Effect.mapError((error) => Errors.fromHttpClientError(where, error)),
-        (execute) => Timeout.timeoutFail(execute, timeout, () => new Auth0Error.TimeoutError({ ...where, timeout })),
-        Effect.flatMap((response) =>
-          response.status >= 200 && response.status < 300
-            ? Effect.succeed(response.stream.pipe(Stream.mapError((error) => Errors.fromHttpClientError(where, error))))
-            : Effect.flatMap(
-                Effect.zip(
-                  Effect.orElseSucceed(response.text, () => ""),
-                  Clock.currentTimeMillis
-                ),
-                ([text, now]) =>
-                  Effect.fail(
-                    Errors.fromStatus(where, response.status, response.headers, text, [], now) as Auth0Error.Common
-                  )
-              )
-        ),
-        Effect.withSpan("Auth0Http.download", { kind: "client", attributes: { "http.request.method": "GET" } })
-      )
-      return Stream.unwrap(get)
-    }
+    const download = (url: string): Stream.Stream<Uint8Array, Auth0Error.Common> =>
+      Download.download(client, url, timeout, retry)
 
     return Auth0Http.of({ apiUrl, request, download })
   })

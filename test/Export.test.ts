@@ -23,7 +23,7 @@ import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
-import { Auth0Error, Auth0Http, Users } from "../src/index.js"
+import { Auth0Error, Auth0Http, Retry, Users } from "../src/index.js"
 import * as ExportJob from "../src/internal/exportJob.js"
 import { ExportedUser } from "../src/internal/exportJob.js"
 import { FakeAuth0 } from "../src/testing/index.js"
@@ -99,10 +99,15 @@ const raw = (
   tenant: Tenant,
   method: string,
   url: string,
-  options: { readonly body?: unknown; readonly rawBody?: string; readonly token?: boolean } = {}
+  options: {
+    readonly body?: unknown
+    readonly rawBody?: string
+    readonly token?: boolean
+    readonly headers?: Record<string, string>
+  } = {}
 ) =>
   Effect.gen(function* () {
-    const headers: Record<string, string> = {}
+    const headers: Record<string, string> = { ...options.headers }
     if (options.token !== false) headers.authorization = `Bearer ${Redacted.value(yield* tenant.issueToken())}`
     const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body))
     if (body !== undefined) headers["content-type"] = "application/json"
@@ -474,6 +479,163 @@ const scripted = (file: () => Response, job: Record<string, unknown> = {}, log: 
 
 const fileOf = (text: string) => () => new Response(gzip(text))
 
+describe("Users.export: a download that fails mid-way is resumed", () => {
+  const lines = Array.from({ length: 400 }, (_, i) =>
+    JSON.stringify({ user_id: `auth0|${i}`, salt: Math.random().toString(36).repeat(4) })
+  )
+  const file = gzip(lines.join("\n"))
+  const ids = lines.map((_, i) => `auth0|${i}`)
+
+  /** Sends half of `bytes`, then the connection drops. */
+  const cut = (bytes: Uint8Array, init: ResponseInit = {}) => {
+    let sent = false
+    return new Response(
+      new ReadableStream<Uint8Array>({
+        // Erroring in `start` would discard the queued half: the reader must have taken it first.
+        pull(controller) {
+          if (sent) return controller.error(new Error("connection reset"))
+          sent = true
+          controller.enqueue(bytes.slice(0, Math.ceil(bytes.length / 2)))
+        }
+      }),
+      init
+    )
+  }
+
+  /** The export's API answers scripted; every download of the file goes to `file`. */
+  const withFile = (
+    answer: (seen: Seen, attempt: number) => Response,
+    log: Array<Seen>,
+    retry: Retry.Policy | false = Retry.policy({ base: "10 millis" })
+  ) => {
+    let attempt = 0
+    return Auth0Http.layer({ domain: "tenant.eu.auth0.com", token: Redacted.make("tok"), retry }).pipe(
+      Layer.provide(
+        fakeHttp((seen) => {
+          if (seen.method === "POST") return json({ type: "users_export", status: "pending", id: JOB, format: "json" })
+          if (seen.url.pathname === `/api/v2/jobs/${JOB}`)
+            return json({ type: "users_export", id: JOB, status: "completed", location: LOCATION })
+          return answer(seen, attempt++)
+        }, log)
+      )
+    )
+  }
+  const downloads = (log: ReadonlyArray<Seen>) => log.filter((seen) => seen.url.host !== "tenant.eu.auth0.com")
+
+  it.effect("a server that honours Range: each attempt goes on from the last byte received", () => {
+    const log: Array<Seen> = []
+    return Effect.gen(function* () {
+      const users = yield* driven(Users.export())
+      assert.deepStrictEqual(
+        users.map((u) => u.user_id),
+        ids
+      )
+      const ranges = downloads(log).map((seen) => seen.headers["range"])
+      assert.isAtLeast(
+        ranges.length,
+        5,
+        `the file (${file.length} bytes) was cut off again and again: ${ranges.join(", ")}`
+      )
+      assert.isUndefined(ranges[0])
+      // Each answer sent half of what was asked for: the next attempt starts at that byte.
+      let received = 0
+      for (const range of ranges.slice(1)) {
+        received += Math.ceil((file.length - received) / 2)
+        assert.strictEqual(range, `bytes=${received}-`)
+      }
+      assert.isTrue(downloads(log).every((seen) => seen.headers["authorization"] === undefined))
+    }).pipe(
+      Effect.provide(
+        withFile((seen) => {
+          const range = /^bytes=(\d+)-$/.exec(seen.headers["range"] ?? "")
+          const start = range === null ? 0 : Number(range[1])
+          const rest = file.subarray(start)
+          // The last bytes come whole, else every answer would be cut.
+          if (rest.length < 200)
+            return new Response(rest, {
+              status: range === null ? 200 : 206,
+              headers: { "content-range": `bytes ${start}-${file.length - 1}/${file.length}` }
+            })
+          return cut(rest, {
+            status: range === null ? 200 : 206,
+            headers: range === null ? {} : { "content-range": `bytes ${start}-${file.length - 1}/${file.length}` }
+          })
+        }, log)
+      )
+    )
+  })
+
+  it.effect("a server that ignores Range: the file starts over and the bytes already read are skipped", () => {
+    const log: Array<Seen> = []
+    return Effect.gen(function* () {
+      const users = yield* driven(Users.export())
+      assert.deepStrictEqual(
+        users.map((u) => u.user_id),
+        ids
+      )
+      assert.strictEqual(downloads(log).length, 3)
+    }).pipe(Effect.provide(withFile((_, attempt) => (attempt < 2 ? cut(file) : new Response(file)), log)))
+  })
+
+  it.effect("a 206 for another range than asked is a DecodeError, not a garbled file", () =>
+    Effect.gen(function* () {
+      const error = yield* Effect.flip(driven(Users.export()))
+      if (error._tag !== "DecodeError") return assert.fail(error._tag)
+      assert.include(error.detail, "resume the download at byte")
+    }).pipe(
+      Effect.provide(
+        withFile(
+          (_, attempt) =>
+            attempt === 0
+              ? cut(file)
+              : new Response(file, {
+                  status: 206,
+                  headers: { "content-range": `bytes 0-${file.length - 1}/${file.length}` }
+                }),
+          []
+        )
+      )
+    )
+  )
+
+  it.effect("failures in a row without a new byte are bounded by the retry policy; retry: false never resumes", () =>
+    Effect.gen(function* () {
+      const log: Array<Seen> = []
+      const slowDown = () => new Response("<Error><Code>SlowDown</Code></Error>", { status: 503 })
+      const failed = yield* Effect.flip(
+        driven(Users.export()).pipe(
+          Effect.provide(
+            withFile(
+              (_, attempt) => (attempt === 0 ? cut(file) : slowDown()),
+              log,
+              Retry.policy({ times: 2, base: "10 millis" })
+            )
+          )
+        )
+      )
+      assert.strictEqual(failed._tag, "ServerError")
+      // The cut made progress, so the count starts again there: it and its 2 retries (both 503).
+      assert.strictEqual(downloads(log).length, 3)
+      const once: Array<Seen> = []
+      const cutOnce = yield* Effect.flip(
+        driven(Users.export()).pipe(Effect.provide(withFile(() => cut(file), once, false)))
+      )
+      assert.strictEqual(cutOnce._tag, "TransportError")
+      assert.strictEqual(downloads(once).length, 1)
+      const expired: Array<Seen> = []
+      const forbidden = yield* Effect.flip(
+        driven(Users.export()).pipe(
+          Effect.provide(
+            withFile(() => new Response("<Error><Code>AccessDenied</Code></Error>", { status: 403 }), expired)
+          )
+        )
+      )
+      assert.strictEqual(forbidden._tag, "Forbidden")
+      assert.strictEqual(downloads(expired).length, 1)
+    })
+  )
+})
+
 describe("Users.export against scripted answers", () => {
   it.effect("a line that is not JSON is a DecodeError naming its number, not its content", () =>
     Effect.gen(function* () {
@@ -624,7 +786,7 @@ describe("decodeFile (gunzip, lines, JSON, schema)", () => {
     })
   )
 
-  it.effect("a line the schema must convert takes the schema's path (\"true\" is a boolean)", () =>
+  it.effect('a line the schema must convert takes the schema\'s path ("true" is a boolean)', () =>
     Effect.gen(function* () {
       const text = '{"user_id":"auth0|1","email_verified":"true"}\n{"user_id":"auth0|2","email_verified":false}\n'
       const users = yield* Stream.runCollect(ExportJob.decodeFile(chunked(gzip(text), [7]), "/f"))
@@ -660,6 +822,34 @@ describe("decodeFile (gunzip, lines, JSON, schema)", () => {
       const upstream = Stream.concat(chunked(bytes.slice(0, bytes.length / 2), [100]), Stream.fail(cut))
       const error = yield* Effect.flip(Stream.runDrain(ExportJob.decodeFile(upstream, "/f")))
       assert.strictEqual(error, cut)
+    })
+  )
+
+  it.effect("an upstream that fails right after a whole line fails the stream: nothing ends quietly", () =>
+    Effect.gen(function* () {
+      const cut = new Auth0Error.TransportError({ method: "GET", path: "/f", reason: "Transport", detail: "reset" })
+      const text = ndjson.repeat(100)
+      // Compress the lines in two sync-flushed parts: the first part ends exactly at a newline.
+      const deflate = Zlib.createGzip()
+      const head = yield* Effect.promise(
+        () =>
+          new Promise<Buffer>((resolve) => {
+            const parts: Array<Buffer> = []
+            deflate.on("data", (b: Buffer) => parts.push(b))
+            deflate.write(Buffer.from(ndjson.repeat(40), "utf8"))
+            deflate.flush(Zlib.constants.Z_SYNC_FLUSH, () => resolve(Buffer.concat(parts)))
+          })
+      )
+      assert.isBelow(head.length, gzip(text).length)
+      const users: Array<unknown> = []
+      const error = yield* Effect.flip(
+        Stream.runForEach(
+          ExportJob.decodeFile(Stream.concat(chunked(new Uint8Array(head), [64]), Stream.fail(cut)), "/f"),
+          (user) => Effect.sync(() => users.push(user))
+        )
+      )
+      assert.strictEqual(error, cut)
+      assert.strictEqual(users.length, 120, "every whole line before the cut was delivered")
     })
   )
 
@@ -859,6 +1049,35 @@ describe("FakeAuth0 export jobs", () => {
       // Auth0 forgets jobs after 24 hours.
       yield* TestClock.adjust("24 hours")
       assert.strictEqual((yield* raw(tenant, "GET", `/api/v2/jobs/${job.id}`)).status, 404)
+    })
+  )
+
+  it.effect("the file answers Range: bytes={start}- as S3 does, and fails as a flaky S3 when asked to", () =>
+    Effect.gen(function* () {
+      const tenant = yield* FakeAuth0.make({ exportPolls: 0 })
+      yield* seedMixed(tenant, 3)
+      const { json: job } = yield* raw(tenant, "POST", "/api/v2/jobs/users-exports", { body: { format: "json" } })
+      const { json: done } = yield* raw(tenant, "GET", `/api/v2/jobs/${job.id}`)
+      const location = new URL(done.location)
+      const path = `${location.pathname}${location.search}`
+      const whole = yield* raw(tenant, "GET", path, { token: false })
+      assert.strictEqual(whole.headers["accept-ranges"], "bytes")
+      const size = whole.bytes!.length
+      const part = yield* raw(tenant, "GET", path, { token: false, headers: { range: "bytes=10-" } })
+      assert.strictEqual(part.status, 206)
+      assert.strictEqual(part.headers["content-range"], `bytes 10-${size - 1}/${size}`)
+      assert.deepStrictEqual(part.bytes, whole.bytes!.subarray(10))
+      const past = yield* raw(tenant, "GET", path, { token: false, headers: { range: `bytes=${size}-` } })
+      assert.strictEqual(past.status, 416)
+      // Other range forms get the whole file, which HTTP allows.
+      const suffix = yield* raw(tenant, "GET", path, { token: false, headers: { range: "bytes=-5" } })
+      assert.strictEqual(suffix.status, 200)
+      yield* tenant.setFaults({ serverError: 1 })
+      assert.strictEqual((yield* raw(tenant, "GET", path, { token: false })).status, 200, "files spared by default")
+      yield* tenant.setFaults({ serverError: 1, includeFiles: true })
+      const slow = yield* raw(tenant, "GET", path, { token: false })
+      assert.strictEqual(slow.status, 503)
+      assert.strictEqual(slow.headers["content-type"], "application/xml")
     })
   )
 

@@ -270,9 +270,10 @@ export const gunzip = <E, E2>(
         Effect.zipRight(Effect.tryPromise({ try: () => writer.close(), catch: corrupt })),
         Effect.catchAllCause((cause) =>
           Effect.sync(() => {
-            // The reader then fails, and takes this cause instead of the decompressor's.
+            // Closing (not aborting) lets the reader take what was decompressed so far; it then
+            // fails (a cut gzip) or ends, and either way takes this cause.
             fed = cause
-            writer.abort().catch(ignore)
+            writer.close().catch(ignore)
           })
         )
       )
@@ -291,7 +292,10 @@ export const gunzip = <E, E2>(
       }).pipe(
         Stream.catchAll((error) =>
           error === feedFailed ? Stream.failCause(fed as Cause.Cause<E | E2>) : Stream.fail(error as E2)
-        )
+        ),
+        // A cut at the end of a gzip member decompresses cleanly: the end of a file cut short
+        // must still fail, or whatever came after the cut would be lost unseen.
+        Stream.concat(Stream.suspend(() => (fed === undefined ? Stream.empty : Stream.failCause(fed))))
       )
     })
   )
@@ -346,36 +350,52 @@ export const decodeFile = <E>(
   // A bad line still fails only after the good lines before it are delivered.
   type Upstream = E | Auth0Error.DecodeError
   type Lines = Channel.Channel<Chunk.Chunk<ExportedUser>, Chunk.Chunk<string>, Upstream, Upstream, void, unknown>
-  // A whole chunk of lines is decoded in one step: per-line stream stages cost more than the parsing.
-  // A bad line fails the stream only after the users before it are written.
+  // Text in, users out, a whole chunk per step: per-line stream stages cost more than the parsing.
+  // A bad line fails the stream only after the users before it are written. When the upstream
+  // fails, the unfinished last line is dropped: the upstream's error is what happened, not a
+  // half line that is not JSON (which `Stream.splitLines` would pass on).
   const lines = (): Lines => {
     let index = 0
+    let rest = ""
+    const decodeLine = (line: string, users: Array<ExportedUser>): Auth0Error.DecodeError | undefined => {
+      const at = index++
+      if (line.trim() === "") return undefined
+      const user = parse(line, at)
+      if (Either.isLeft(user)) return user.left
+      users.push(user.right)
+      return undefined
+    }
+    const emit = (users: Array<ExportedUser>, error: Auth0Error.DecodeError | undefined, then: Lines): Lines => {
+      const written = Channel.write(Chunk.unsafeFromArray(users))
+      return Channel.zipRight(written, error === undefined ? then : Channel.fail(error))
+    }
     const loop: Lines = Channel.readWith({
       onInput: (chunk: Chunk.Chunk<string>) => {
         const users: Array<ExportedUser> = []
-        for (const line of chunk) {
-          const at = index++
-          if (line.trim() === "") continue
-          const user = parse(line, at)
-          if (Either.isLeft(user)) {
-            return Channel.zipRight(Channel.write(Chunk.unsafeFromArray(users)), Channel.fail(user.left))
+        for (const piece of chunk) {
+          const text = rest + piece
+          let from = 0
+          for (let end = text.indexOf("\n"); end !== -1; end = text.indexOf("\n", from)) {
+            // A CR of CRLF stays on the line: JSON.parse takes it as whitespace.
+            const error = decodeLine(text.slice(from, end), users)
+            from = end + 1
+            if (error !== undefined) return emit(users, error, loop)
           }
-          users.push(user.right)
+          rest = text.slice(from)
         }
-        return Channel.zipRight(Channel.write(Chunk.unsafeFromArray(users)), loop)
+        return emit(users, undefined, loop)
       },
       onFailure: (error: Upstream) => Channel.fail(error),
-      onDone: () => Channel.void
+      onDone: () => {
+        const users: Array<ExportedUser> = []
+        return emit(users, decodeLine(rest, users), Channel.void)
+      }
     })
     return loop
   }
   return gunzip(bytes, (cause) =>
     decodeError(`the export file is not valid gzip${cause instanceof Error ? ` (${cause.message})` : ""}`)
-  ).pipe(
-    Stream.decodeText(),
-    Stream.splitLines,
-    (text) => Stream.suspend(() => Stream.pipeThroughChannel(text, lines()))
-  )
+  ).pipe(Stream.decodeText(), (text) => Stream.suspend(() => Stream.pipeThroughChannel(text, lines())))
 }
 
 /**

@@ -222,11 +222,11 @@ const bodyText = (request: HttpClientRequest.HttpClientRequest): string | undefi
   }
 }
 
-/** A body stream that sends half of `text`, then fails as a dropped connection would. */
-const cutOff = (text: string): ReadableStream<Uint8Array> =>
+/** A body stream that sends half of the body, then fails as a dropped connection would. */
+const cutOff = (body: string | Uint8Array): ReadableStream<Uint8Array> =>
   new ReadableStream({
     start(controller) {
-      const bytes = new TextEncoder().encode(text)
+      const bytes = typeof body === "string" ? new TextEncoder().encode(body) : body
       controller.enqueue(bytes.subarray(0, Math.floor(bytes.length / 2)))
       controller.error(new Error("connection closed before the body was complete (injected fault)"))
     }
@@ -265,10 +265,10 @@ export const httpClient = (tenant: Tenant.Service): HttpClient.HttpClient =>
       const noBody = answer.status === 204 || answer.status === 304
       const body = noBody
         ? null
-        : answer.bytes !== undefined
-          ? answer.bytes
-          : answer.fault === "truncate"
-            ? cutOff(answer.body)
+        : answer.fault === "truncate"
+          ? cutOff(answer.bytes ?? answer.body)
+          : answer.bytes !== undefined
+            ? answer.bytes
             : answer.fault === "malformed"
               ? Server.spoil(answer.body)
               : answer.body

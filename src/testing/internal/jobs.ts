@@ -206,7 +206,8 @@ export const originOf = (host: string | undefined, domain: string): string =>
     ? `http://${host}`
     : `https://${domain}`
 
-const s3Error = (status: number, code: string, message: string): FakeResponse => ({
+/** An error answer as S3 sends it. */
+export const s3Error = (status: number, code: string, message: string): FakeResponse => ({
   status,
   headers: { "content-type": "application/xml" },
   body: `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>`
@@ -334,12 +335,21 @@ export class Jobs {
     const expires = Number(url.searchParams.get("expires"))
     if (!Number.isFinite(expires) || expires * 1000 < nowMillis)
       return s3Error(403, "AccessDenied", "Request has expired")
-    return {
-      status: 200,
-      headers: { "content-type": "application/gzip", "content-disposition": `attachment; filename="${match![0]}"` },
-      body: "",
-      bytes: job.file
+    const headers = { "content-type": "application/gzip", "content-disposition": `attachment; filename="${match![0]}"` }
+    // S3 serves `Range: bytes={start}-`; other range forms are answered whole here, which HTTP allows.
+    const range = /^bytes=(\d+)-$/.exec(request.headers["range"]?.trim() ?? "")
+    if (range !== null) {
+      const start = Number(range[1])
+      const size = job.file.length
+      if (start >= size) return s3Error(416, "InvalidRange", "The requested range is not satisfiable")
+      return {
+        status: 206,
+        headers: { ...headers, "content-range": `bytes ${start}-${size - 1}/${size}`, "accept-ranges": "bytes" },
+        body: "",
+        bytes: job.file.subarray(start)
+      }
     }
+    return { status: 200, headers: { ...headers, "accept-ranges": "bytes" }, body: "", bytes: job.file }
   }
 
   /** A job, unless Auth0 would have forgotten it by now. */

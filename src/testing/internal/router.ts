@@ -52,6 +52,12 @@ export interface FaultOptions {
   readonly delay?: { readonly share: number; readonly millis: number } | undefined
   /** Faults hit the token endpoint too. Default false. */
   readonly includeToken?: boolean | undefined
+  /**
+   * Faults hit export file downloads too, as a flaky S3 would: a 5xx or 429
+   * share answers `503 SlowDown`; resets, cut-off bodies and delays as for the
+   * API. Default false.
+   */
+  readonly includeFiles?: boolean | undefined
 }
 
 export interface TenantOptions extends Jobs.ExportJobOptions {
@@ -320,8 +326,13 @@ export class Tenant {
     } catch {
       throw new Refusal(400, "Invalid request URI", "invalid_uri")
     }
-    // Export files stand for a signed S3 URL: no token, no rate limit, no injected faults.
-    if (url.pathname.startsWith(Jobs.FILES_PREFIX)) return this.jobs.file(request, url, now)
+    // Export files stand for a signed S3 URL: no token, no rate limit, faults only when asked for.
+    if (url.pathname.startsWith(Jobs.FILES_PREFIX)) {
+      if (this.faults.includeFiles !== true) return this.jobs.file(request, url, now)
+      const fault = this.drawFault(false)
+      if ("status" in fault) return Jobs.s3Error(503, "SlowDown", "Please reduce your request rate.")
+      return { ...this.jobs.file(request, url, now), ...fault }
+    }
     const isToken = url.pathname === "/oauth/token"
     const fault = this.drawFault(isToken)
     if ("status" in fault) return { ...fault, headers: { ...fault.headers, ...(isToken ? {} : this.rateHeaders(now)) } }

@@ -1,0 +1,124 @@
+/**
+ * `Auth0Http.download`: the bytes at a URL Auth0 handed out (an export file
+ * on S3), without the bearer token, resumed where they stopped when the
+ * connection fails mid-way.
+ *
+ * A retryable failure (a reset, a cut-off body, a 5xx, a timeout) opens the
+ * URL again with `Range: bytes={received}-`. A `206` goes on from there; a
+ * `200` (a server that ignores ranges) starts over and the bytes already
+ * received are dropped. Either way the stream's consumer sees every byte once,
+ * in order, so a gunzip downstream never notices. Consecutive failures without
+ * a new byte in between are bounded by the layer's retry policy.
+ */
+import * as Headers from "@effect/platform/Headers"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Clock from "effect/Clock"
+import type * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Schedule from "effect/Schedule"
+import * as Stream from "effect/Stream"
+import * as Auth0Error from "../Auth0Error.js"
+import type * as Retry from "../Retry.js"
+import * as Errors from "./errors.js"
+import * as Timeout from "./timeout.js"
+
+/** `bytes {start}-{end}/{size}`: the start of a `206`'s range, if it is one. */
+const rangeStart = (contentRange: string | undefined): number | undefined => {
+  const match = contentRange === undefined ? null : /^bytes (\d+)-\d+\/(?:\d+|\*)$/.exec(contentRange.trim())
+  return match === null ? undefined : Number(match[1])
+}
+
+/** Drop the first `count` bytes of `bytes`. */
+const dropBytes = <E>(bytes: Stream.Stream<Uint8Array, E>, count: number): Stream.Stream<Uint8Array, E> => {
+  if (count === 0) return bytes
+  return Stream.suspend(() => {
+    let left = count
+    return Stream.filterMap(bytes, (chunk) => {
+      if (left === 0) return Option.some(chunk)
+      if (chunk.length <= left) {
+        left -= chunk.length
+        return Option.none()
+      }
+      const rest = chunk.subarray(left)
+      left = 0
+      return Option.some(rest)
+    })
+  })
+}
+
+export const download = (
+  client: HttpClient.HttpClient,
+  url: string,
+  timeout: Duration.Duration,
+  retry: Retry.Policy | false
+): Stream.Stream<Uint8Array, Auth0Error.Common> => {
+  const where = { method: "GET", path: new URL(url).pathname }
+
+  /** The rest of the file from byte `from` on, as an effect that fails with the answer's error. */
+  const open = (from: number) =>
+    client
+      .execute(
+        from === 0 ? HttpClientRequest.get(url) : HttpClientRequest.get(url, { headers: { range: `bytes=${from}-` } })
+      )
+      .pipe(
+        Effect.mapError((error) => Errors.fromHttpClientError(where, error)),
+        (execute) => Timeout.timeoutFail(execute, timeout, () => new Auth0Error.TimeoutError({ ...where, timeout })),
+        Effect.flatMap((response): Effect.Effect<Stream.Stream<Uint8Array, Auth0Error.Common>, Auth0Error.Common> => {
+          const body = response.stream.pipe(Stream.mapError((error) => Errors.fromHttpClientError(where, error)))
+          if (from > 0 && response.status === 206) {
+            const start = rangeStart(Option.getOrUndefined(Headers.get(response.headers, "content-range")))
+            return start === from
+              ? Effect.succeed(body)
+              : Effect.fail(
+                  new Auth0Error.DecodeError({
+                    ...where,
+                    status: 206,
+                    detail: `asked to resume the download at byte ${from}, the server answered another range`
+                  })
+                )
+          }
+          if (response.status >= 200 && response.status < 300) return Effect.succeed(dropBytes(body, from))
+          return Effect.flatMap(
+            Effect.zip(
+              Effect.orElseSucceed(response.text, () => ""),
+              Clock.currentTimeMillis
+            ),
+            ([text, now]) =>
+              Effect.fail(
+                Errors.fromStatus(where, response.status, response.headers, text, [], now) as Auth0Error.Common
+              )
+          )
+        }),
+        Effect.withSpan("Auth0Http.download", {
+          kind: "client",
+          attributes: { "http.request.method": "GET", "auth0.download.from": from }
+        })
+      )
+
+  if (retry === false) return Stream.unwrap(open(0))
+  return Stream.suspend(() => {
+    let received = 0
+    const from = (driver: Schedule.ScheduleDriver<number, Auth0Error.Auth0Error>, start: number) =>
+      Stream.unwrap(open(start)).pipe(
+        Stream.tap((chunk) => Effect.sync(() => (received += chunk.length))),
+        Stream.catchAll((error) => resume(driver, start, error))
+      )
+    const resume = (
+      driver: Schedule.ScheduleDriver<number, Auth0Error.Auth0Error>,
+      start: number,
+      error: Auth0Error.Common
+    ): Stream.Stream<Uint8Array, Auth0Error.Common> =>
+      Stream.unwrap(
+        Effect.gen(function* () {
+          if (!retry.while(error)) return Stream.fail(error)
+          // Progress since the last failure starts the count again: only failures in a row are bounded.
+          const next = received > start ? yield* Schedule.driver(retry.schedule) : driver
+          const waited = yield* Effect.either(next.next(error))
+          return waited._tag === "Left" ? Stream.fail(error) : from(next, received)
+        })
+      )
+    return Stream.unwrap(Effect.map(Schedule.driver(retry.schedule), (driver) => from(driver, 0)))
+  })
+}
