@@ -110,4 +110,50 @@ describe("against a rate-limited, faulty served tenant", () => {
       }),
     60_000
   )
+
+  it.scopedLive(
+    "Users.logsStream and Users.rolesStream: every page once, in order, up to the cap",
+    () =>
+      Effect.gen(function* () {
+        const { tenant, seeded, client } = yield* chaotic(1, FAULTS, 11)
+        const id = seeded[0]!.user_id
+        yield* tenant.seedLogs(
+          id,
+          Array.from({ length: 1050 }, (_, i) => ({
+            type: "s",
+            date: new Date(Date.UTC(2025, 0, 1) + i * 1000).toISOString()
+          }))
+        )
+        const roles = Array.from({ length: 130 }, (_, i) => ({
+          id: `rol_${String(i).padStart(16, "0")}`,
+          name: `role-${i}`
+        }))
+        yield* tenant.seedRoles(roles)
+        yield* tenant.assignRoles(
+          id,
+          roles.map((r) => r.id)
+        )
+        yield* Effect.gen(function* () {
+          const logs = Chunk.toReadonlyArray(
+            yield* Stream.runCollect(Users.logsStream(id, { stopAtCap: true, per_page: 50 }))
+          )
+          assert.strictEqual(logs.length, 1000)
+          assert.strictEqual(new Set(logs.map((l) => l.log_id)).size, 1000)
+          const dates = logs.map((l) => l.date!)
+          assert.deepStrictEqual(dates, [...dates].sort().reverse(), "newest first, no page twice")
+          const past = yield* Effect.flip(Stream.runDrain(Users.logsStream(id)))
+          assert.strictEqual(past._tag, "LimitExceeded")
+          const names = Chunk.toReadonlyArray(
+            yield* Stream.runCollect(Users.rolesStream(id, { per_page: 25 }).pipe(Stream.map((r) => r.name)))
+          )
+          assert.deepStrictEqual(
+            names,
+            roles.map((r) => r.name)
+          )
+        }).pipe(Effect.provide(client))
+        const counts = yield* statuses(tenant)
+        assert.isAbove((counts.get(503) ?? 0) + (counts.get(429) ?? 0), 0, JSON.stringify([...counts]))
+      }),
+    60_000
+  )
 })

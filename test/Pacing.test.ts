@@ -1,7 +1,7 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import { assert, describe, it } from "@effect/vitest"
 import { Duration, Effect, Fiber, Layer, Option, TestClock } from "effect"
-import { Auth0Http, Users } from "../src/index.js"
+import { Auth0Http, Retry, Users } from "../src/index.js"
 import { FakeAuth0 } from "../src/testing/index.js"
 import { fakeHttp, json } from "./utils.js"
 
@@ -81,6 +81,39 @@ describe("pacing from X-RateLimit headers", () => {
       // (60 - 5) / 10 per second = 5.5 s at best
       assert.isAtLeast(elapsed, 5_000)
       assert.isAtMost(elapsed, 7_500, `took ${elapsed} ms`)
+    })
+  )
+
+  it.effect("a faulty tenant (5xx, cut bodies, 429s it did not earn, slow answers) does not throw the pacer off", () =>
+    Effect.gen(function* () {
+      const { client, ids, tenant } = yield* setup({ burst: 10, perSecond: 50 }, 300)
+      yield* tenant.setFaults({
+        serverError: 0.1,
+        rateLimited: 0.05,
+        truncate: 0.1,
+        delay: { share: 0.1, millis: 200 }
+      })
+      const started = yield* TestClock.currentTimeMillis
+      const fiber = yield* Effect.fork(
+        Effect.forEach(ids, (id) => Users.get(id), { concurrency: 16 }).pipe(
+          Effect.provide(client({ retry: Retry.policy({ times: 8, base: "20 millis" }) }))
+        )
+      )
+      const users = yield* drive(fiber, "10 millis", 20_000)
+      assert.deepStrictEqual(
+        users.map((u) => u.user_id),
+        ids
+      )
+      const elapsed = (yield* TestClock.currentTimeMillis) - started
+      const answers = yield* tenant.requests
+      // Injected faults are answered before the bucket: only the others take a token.
+      const taken = answers.filter((r) => r.fault === undefined || r.fault === "truncate").length
+      const minimum = ((taken - 10) / 50) * 1000
+      const earned = answers.filter((r) => r.status === 429 && r.fault === undefined).length
+      assert.isAbove(answers.filter((r) => r.fault === "rateLimited").length, 0, "429s were injected")
+      assert.isAtLeast(elapsed, minimum * 0.95)
+      assert.isAtMost(elapsed, minimum * 1.25, `took ${elapsed} ms for ${taken} answers from the bucket`)
+      assert.isAtMost(earned, Math.ceil(taken * 0.02), `429s the bucket gave: ${earned} of ${taken}`)
     })
   )
 

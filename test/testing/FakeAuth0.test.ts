@@ -1275,6 +1275,25 @@ describe("faults", () => {
     })
   )
 
+  it.effect("the request log marks injected faults, so tests can tell them from the tenant's own answers", () =>
+    Effect.gen(function* () {
+      const tenant = yield* FakeAuth0.make({
+        faults: { serverError: 0.3, rateLimited: 0.3, truncate: 0.3 },
+        rateLimit: { burst: 3, perSecond: 1 },
+        seed: 5
+      })
+      const token = Redacted.value(yield* tenant.issueToken())
+      for (let i = 0; i < 30; i++) yield* raw(tenant, { method: "GET", url: "/api/v2/users", token })
+      const requests = yield* tenant.requests
+      const kinds = new Set(requests.map((r) => `${r.status} ${r.fault ?? "-"}`))
+      // Injected 503s and 429s, cut bodies (of whatever the tenant answered), the bucket's own 429s, plain 200s.
+      for (const kind of ["503 serverError", "429 rateLimited", "429 -", "200 -"]) expect(kinds).toContain(kind)
+      expect(requests.some((r) => r.fault === "truncate")).toBe(true)
+      expect(requests.filter((r) => r.fault === "serverError").every((r) => r.status === 503)).toBe(true)
+      expect(requests.filter((r) => r.fault === "rateLimited").every((r) => r.status === 429)).toBe(true)
+    })
+  )
+
   it.effect("a 503 fault is ServerError through the client; setFaults switches faults at run time", () =>
     Effect.gen(function* () {
       const tenant = yield* FakeAuth0.Tenant

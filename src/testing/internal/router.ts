@@ -28,6 +28,8 @@ export interface FakeResponse {
   readonly fault?: Fault | undefined
   /** Hold the answer this long first. */
   readonly delayMillis?: number | undefined
+  /** Set on an injected 503 or 429, for the request log. */
+  readonly injected?: "serverError" | "rateLimited" | undefined
   /** A binary body (an export file), sent instead of `body`. */
   readonly bytes?: Uint8Array<ArrayBuffer> | undefined
 }
@@ -81,6 +83,8 @@ export interface RecordedRequest {
   readonly body: string | undefined
   readonly status: number
   readonly at: number
+  /** Set when the answer was an injected fault rather than the tenant's own. */
+  readonly fault?: "serverError" | "rateLimited" | Fault | undefined
 }
 
 export interface TokenGrant {
@@ -280,14 +284,16 @@ export class Tenant {
       return {
         status: 503,
         headers: { "content-type": "application/json; charset=utf-8" },
-        body: errorBody(503, "The service is temporarily unavailable (injected fault).")
+        body: errorBody(503, "The service is temporarily unavailable (injected fault)."),
+        injected: "serverError"
       }
     }
     if (draw(f.rateLimited))
       return {
         status: 429,
         headers: { "content-type": "application/json; charset=utf-8" },
-        body: errorBody(429, "Global limit has been reached", "too_many_requests")
+        body: errorBody(429, "Global limit has been reached", "too_many_requests"),
+        injected: "rateLimited"
       }
     const out: { fault?: Fault; delayMillis?: number } = {}
     if (draw(f.malformed)) out.fault = "malformed"
@@ -313,7 +319,10 @@ export class Tenant {
       url: request.url,
       body: request.body,
       status: response.status,
-      at: now
+      at: now,
+      ...(response.injected !== undefined || response.fault !== undefined
+        ? { fault: response.injected ?? response.fault }
+        : {})
     })
     return response
   }
@@ -330,7 +339,9 @@ export class Tenant {
     if (url.pathname.startsWith(Jobs.FILES_PREFIX)) {
       if (this.faults.includeFiles !== true) return this.jobs.file(request, url, now)
       const fault = this.drawFault(false)
-      if ("status" in fault) return Jobs.s3Error(503, "SlowDown", "Please reduce your request rate.")
+      if ("status" in fault) {
+        return { ...Jobs.s3Error(503, "SlowDown", "Please reduce your request rate."), injected: fault.injected }
+      }
       return { ...this.jobs.file(request, url, now), ...fault }
     }
     const isToken = url.pathname === "/oauth/token"
