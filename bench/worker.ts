@@ -10,7 +10,7 @@
  *   `Users.stream` / `Users.export` while sampling `process.memoryUsage().rss`
  *   every 50 ms; report users, time and peak RSS growth.
  */
-import { Effect, Either, Stream } from "effect"
+import { Effect, Either, Option, Stream } from "effect"
 import { Users } from "../src/index.js"
 import {
   effectRuntime,
@@ -37,6 +37,11 @@ export interface MemoryJob {
   readonly op: "stream" | "export"
   readonly server: ServerInfo
   readonly params: Readonly<Record<string, unknown>>
+  /**
+   * How the stream is drained: `Stream.runForEachChunk` (default), or a loop
+   * over `Stream.toPull`, which Effect runs without the sink's channel.
+   */
+  readonly consumer?: "forEachChunk" | "pull" | undefined
 }
 
 export type Job = BurstJob | MemoryJob
@@ -175,13 +180,24 @@ const memory = async (job: MemoryJob): Promise<MemoryResult> => {
     let users = 0
     let firstMs = 0
     try {
+      const received = (count: number) => {
+        if (users === 0 && count > 0) firstMs = performance.now() - started
+        users += count
+      }
       await runtime.runPromise(
-        Stream.runForEachChunk(operation(job.params), (chunk) =>
-          Effect.sync(() => {
-            if (users === 0 && chunk.length > 0) firstMs = performance.now() - started
-            users += chunk.length
-          })
-        )
+        job.consumer === "pull"
+          ? Effect.scoped(
+              Effect.gen(function* () {
+                const pull = yield* Stream.toPull(operation(job.params))
+                for (;;) {
+                  const next = yield* Effect.either(pull)
+                  if (Either.isRight(next)) received(next.right.length)
+                  else if (Option.isNone(next.left)) return
+                  else return yield* Effect.fail(next.left.value)
+                }
+              })
+            )
+          : Stream.runForEachChunk(operation(job.params), (chunk) => Effect.sync(() => received(chunk.length)))
       )
       const elapsedMs = performance.now() - started
       sample()

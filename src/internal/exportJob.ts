@@ -15,6 +15,7 @@ import * as Channel from "effect/Channel"
 import * as Chunk from "effect/Chunk"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import { identity } from "effect/Function"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
@@ -262,10 +263,21 @@ export const gunzip = <E, E2>(
             writer.write(chunk.buffer instanceof ArrayBuffer ? (chunk as Uint8Array<ArrayBuffer>) : chunk.slice()),
           catch: corrupt
         })
-      const feed = Stream.runForEach(bytes, (chunk) =>
-        chunk.length <= SLICE
-          ? write(chunk)
-          : Effect.forEach(slices(chunk), write, { discard: true })
+      const feedChunk = (chunk: Uint8Array) =>
+        chunk.length <= SLICE ? write(chunk) : Effect.forEach(slices(chunk), write, { discard: true })
+      // A pull loop rather than `Stream.runForEach`: Effect's sink keeps each chunk alive long
+      // enough to be promoted, which grows the heap of a long download (see bench/retention.ts).
+      const feed = Effect.scoped(
+        Effect.flatMap(Stream.toPull(bytes), (pull) =>
+          Effect.iterate(true, {
+            while: identity,
+            body: () =>
+              Effect.matchEffect(pull, {
+                onFailure: Option.match({ onNone: () => Effect.succeed(false), onSome: Effect.fail }),
+                onSuccess: (chunks) => Effect.as(Effect.forEach(chunks, feedChunk, { discard: true }), true)
+              })
+          })
+        )
       ).pipe(
         Effect.zipRight(Effect.tryPromise({ try: () => writer.close(), catch: corrupt })),
         Effect.catchAllCause((cause) =>
