@@ -27,7 +27,11 @@ const objects = (i: number) =>
     pad: `${"x".repeat(200)}${i}`
   }))
 
-const toy = () => Stream.paginateChunk(0, (i) => [Chunk.unsafeFromArray(objects(i)), i + 1 < CHUNKS ? Option.some(i + 1) : Option.none()])
+const toy = () =>
+  Stream.paginateChunk(0, (i) => [
+    Chunk.unsafeFromArray(objects(i)),
+    i + 1 < CHUNKS ? Option.some(i + 1) : Option.none()
+  ])
 
 const oldSpace = () => getHeapSpaceStatistics().find((s) => s.space_name === "old_space")!.space_used_size
 

@@ -65,7 +65,8 @@ export declare namespace Auth0Http {
      * Stream the bytes at an absolute URL that Auth0 handed out (an export
      * file's signed `location`), through the same `HttpClient` but without the
      * bearer token: it must not travel to a third-party host. A connection
-     * that fails mid-way is resumed (`Range`) under the layer's retry policy.
+     * that fails mid-way, or sends nothing for the layer's `timeout`, is
+     * resumed (`Range`) under the layer's retry policy.
      */
     readonly download: (url: string) => Stream.Stream<Uint8Array, Auth0Error.Common>
   }

@@ -577,6 +577,58 @@ describe("Users.export: a download that fails mid-way is resumed", () => {
     }).pipe(Effect.provide(withFile((_, attempt) => (attempt < 2 ? cut(file) : new Response(file)), log)))
   })
 
+  it.effect("a body that stalls for the timeout is resumed like a reset", () => {
+    const log: Array<Seen> = []
+    const stalled = (bytes: Uint8Array) => {
+      let sent = false
+      return new Response(
+        new ReadableStream<Uint8Array>({
+          pull(controller) {
+            if (sent) return new Promise<void>(() => {}) // never another byte, never an end
+            sent = true
+            controller.enqueue(bytes.slice(0, Math.ceil(bytes.length / 2)))
+          }
+        })
+      )
+    }
+    return Effect.gen(function* () {
+      const users = yield* driven(Users.export(), "1 second")
+      assert.deepStrictEqual(
+        users.map((u) => u.user_id),
+        ids
+      )
+      assert.deepStrictEqual(
+        downloads(log).map((seen) => seen.headers["range"]),
+        [undefined, `bytes=${Math.ceil(file.length / 2)}-`]
+      )
+    }).pipe(
+      Effect.provide(
+        Auth0Http.layer({
+          domain: "tenant.eu.auth0.com",
+          token: Redacted.make("tok"),
+          retry: Retry.policy({ base: "10 millis" }),
+          timeout: "5 seconds"
+        }).pipe(
+          Layer.provide(
+            fakeHttp((seen) => {
+              if (seen.method === "POST")
+                return json({ type: "users_export", status: "pending", id: JOB, format: "json" })
+              if (seen.url.pathname === `/api/v2/jobs/${JOB}`)
+                return json({ type: "users_export", id: JOB, status: "completed", location: LOCATION })
+              const range = /^bytes=(\d+)-$/.exec(seen.headers["range"] ?? "")
+              if (range === null) return stalled(file)
+              const start = Number(range[1])
+              return new Response(file.subarray(start), {
+                status: 206,
+                headers: { "content-range": `bytes ${start}-${file.length - 1}/${file.length}` }
+              })
+            }, log)
+          )
+        )
+      )
+    )
+  })
+
   it.effect("a 206 for another range than asked is a DecodeError, not a garbled file", () =>
     Effect.gen(function* () {
       const error = yield* Effect.flip(driven(Users.export()))

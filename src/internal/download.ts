@@ -6,7 +6,8 @@
  * A retryable failure (a reset, a cut-off body, a 5xx, a timeout) opens the
  * URL again with `Range: bytes={received}-`. A `206` goes on from there; a
  * `200` (a server that ignores ranges) starts over and the bytes already
- * received are dropped. Either way the stream's consumer sees every byte once,
+ * received are dropped. A body that sends nothing for the layer's timeout
+ * counts as such a failure. Either way the stream's consumer sees every byte once,
  * in order, so a gunzip downstream never notices. Consecutive failures without
  * a new byte in between are bounded by the layer's retry policy.
  */
@@ -66,7 +67,12 @@ export const download = (
         Effect.mapError((error) => Errors.fromHttpClientError(where, error)),
         (execute) => Timeout.timeoutFail(execute, timeout, () => new Auth0Error.TimeoutError({ ...where, timeout })),
         Effect.flatMap((response): Effect.Effect<Stream.Stream<Uint8Array, Auth0Error.Common>, Auth0Error.Common> => {
-          const body = response.stream.pipe(Stream.mapError((error) => Errors.fromHttpClientError(where, error)))
+          const body = response.stream.pipe(
+            Stream.mapError((error): Auth0Error.Common => Errors.fromHttpClientError(where, error)),
+            // A body that stalls is a timeout, resumed like a reset: a file can take longer than
+            // `timeout` as a whole, so the limit is on the wait for each chunk.
+            Stream.timeoutFail(() => new Auth0Error.TimeoutError({ ...where, timeout }), timeout)
+          )
           if (from > 0 && response.status === 206) {
             const start = rangeStart(Option.getOrUndefined(Headers.get(response.headers, "content-range")))
             return start === from
