@@ -648,11 +648,14 @@ export {
    * (`POST /jobs/users-exports`, always NDJSON), polls `GET /jobs/{id}` on
    * `pollSchedule` (default: from 500 ms, doubling, capped at 10 s) until it is
    * `completed`, then downloads its signed `location` without the bearer token
-   * and decompresses and decodes it line by line as the bytes arrive. Fails
-   * with `ExportFailed` when Auth0 fails the job or it is not done within
-   * `maxWait` (default 1 hour); with `DecodeError` (naming the line number,
-   * never its content) when a line is not a JSON object. Interrupting it stops
-   * the polling or the download.
+   * and decompresses and decodes it line by line as the bytes arrive. Under
+   * the layer's retry policy, a failed poll or job creation is sent again, and
+   * a download that breaks off or stalls is resumed from the last byte
+   * received (`Range`), so each user still arrives once. Fails with
+   * `ExportFailed` when Auth0 fails the job or it is not done within `maxWait`
+   * (default 1 hour); with `DecodeError` (naming the line number, never its
+   * content) when a line is not a JSON object. Interrupting it stops the
+   * polling or the download.
    *
    * @example
    * ```ts
