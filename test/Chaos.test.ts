@@ -96,8 +96,9 @@ describe("against a rate-limited, faulty served tenant", () => {
     "Users.export: the job survives failed polls, the download resumes where it broke, and the users arrive once each",
     () =>
       Effect.gen(function* () {
-        // Seed 3 draws faults for the file download too (checked below); 20,000 users make cuts land mid-file.
-        const { tenant, seeded, client } = yield* chaotic(20_000, FAULTS, 3)
+        // More cuts than elsewhere, and a seed that draws one for the file download (asserted below).
+        const faults = { ...FAULTS, truncate: 0.25, reset: 0.15 }
+        const { tenant, seeded, client } = yield* chaotic(20_000, faults, 8)
         const users = Chunk.toReadonlyArray(
           yield* Stream.runCollect(Users.export({ pollSchedule: Schedule.spaced("10 millis") })).pipe(
             Effect.provide(client)
@@ -106,7 +107,13 @@ describe("against a rate-limited, faulty served tenant", () => {
         assert.deepStrictEqual(new Set(users.map((u) => u.user_id)), new Set(seeded.map((u) => u.user_id)))
         assert.strictEqual(users.length, seeded.length)
         const files = (yield* tenant.requests).filter((r) => r.url.startsWith("/__exports/"))
-        assert.isAbove(files.length, 1, "the download was cut and resumed")
+        const summary = JSON.stringify(files.map((r) => `${r.status} ${r.fault ?? "-"}`))
+        const cutAt = files.findIndex((r) => r.status === 200 && (r.fault === "truncate" || r.fault === "reset"))
+        assert.isAtLeast(cutAt, 0, `the download was cut: ${summary}`)
+        assert.isTrue(
+          files.slice(cutAt + 1).some((r) => r.status === 206),
+          `and resumed with a range: ${summary}`
+        )
       }),
     60_000
   )

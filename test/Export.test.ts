@@ -502,6 +502,35 @@ describe("Users.export: a download that fails mid-way is resumed", () => {
     )
   }
 
+  /** Sends `bytes`, then neither another byte nor an end. */
+  const stalled = (bytes: Uint8Array) => {
+    let sent = false
+    return new Response(
+      new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (sent) return new Promise<void>(() => {})
+          sent = true
+          controller.enqueue(bytes.slice())
+        }
+      })
+    )
+  }
+
+  /** Every user once, in order, after downloads that asked for these ranges. */
+  const deliveredAfter = (log: ReadonlyArray<Seen>, ranges: ReadonlyArray<string | undefined>) =>
+    Effect.gen(function* () {
+      // The layer's default timeout, 30 seconds, is the longest wait for a chunk.
+      const users = yield* driven(Users.export(), "1 second")
+      assert.deepStrictEqual(
+        users.map((u) => u.user_id),
+        ids
+      )
+      assert.deepStrictEqual(
+        downloads(log).map((seen) => seen.headers["range"]),
+        ranges
+      )
+    })
+
   /** The export's API answers scripted; every download of the file goes to `file`. */
   const withFile = (
     answer: (seen: Seen, attempt: number) => Response,
@@ -579,40 +608,35 @@ describe("Users.export: a download that fails mid-way is resumed", () => {
 
   it.effect("a body that stalls for the timeout is resumed like a reset", () => {
     const log: Array<Seen> = []
-    const stalled = (bytes: Uint8Array) => {
-      let sent = false
-      return new Response(
-        new ReadableStream<Uint8Array>({
-          pull(controller) {
-            if (sent) return new Promise<void>(() => {}) // never another byte, never an end
-            sent = true
-            controller.enqueue(bytes.slice(0, Math.ceil(bytes.length / 2)))
-          }
-        })
-      )
-    }
-    return Effect.gen(function* () {
-      // The layer's default timeout, 30 seconds, is the longest wait for a chunk.
-      const users = yield* driven(Users.export(), "1 second")
-      assert.deepStrictEqual(
-        users.map((u) => u.user_id),
-        ids
-      )
-      assert.deepStrictEqual(
-        downloads(log).map((seen) => seen.headers["range"]),
-        [undefined, `bytes=${Math.ceil(file.length / 2)}-`]
-      )
-    }).pipe(
+    return deliveredAfter(log, [undefined, `bytes=${Math.ceil(file.length / 2)}-`]).pipe(
       Effect.provide(
         withFile((seen) => {
           const range = /^bytes=(\d+)-$/.exec(seen.headers["range"] ?? "")
-          if (range === null) return stalled(file)
+          if (range === null) return stalled(file.subarray(0, Math.ceil(file.length / 2)))
           const start = Number(range[1])
           return new Response(file.subarray(start), {
             status: 206,
             headers: { "content-range": `bytes ${start}-${file.length - 1}/${file.length}` }
           })
         }, log)
+      )
+    )
+  })
+
+  it.effect("a body that breaks off after its last byte: the resume's 416 ends the file, it does not fail it", () => {
+    const log: Array<Seen> = []
+    return deliveredAfter(log, [undefined, `bytes=${file.length}-`]).pipe(
+      Effect.provide(
+        withFile(
+          (seen) =>
+            seen.headers["range"] === undefined
+              ? stalled(file)
+              : new Response("<Error><Code>InvalidRange</Code></Error>", {
+                  status: 416,
+                  headers: { "content-range": `bytes */${file.length}` }
+                }),
+          log
+        )
       )
     )
   })
@@ -646,7 +670,17 @@ describe("Users.export: a download that fails mid-way is resumed", () => {
         driven(Users.export()).pipe(
           Effect.provide(
             withFile(
-              (_, attempt) => (attempt === 0 ? cut(file) : slowDown()),
+              (seen, attempt) =>
+                attempt === 0
+                  ? cut(file)
+                  : attempt === 1
+                    ? cut(file.subarray(Number(/\d+/.exec(seen.headers["range"]!)![0])), {
+                        status: 206,
+                        headers: {
+                          "content-range": `bytes ${seen.headers["range"]!.slice(6, -1)}-${file.length - 1}/${file.length}`
+                        }
+                      })
+                    : slowDown(),
               log,
               Retry.policy({ times: 2, base: "10 millis" })
             )
@@ -654,8 +688,9 @@ describe("Users.export: a download that fails mid-way is resumed", () => {
         )
       )
       assert.strictEqual(failed._tag, "ServerError")
-      // The cut made progress, so the count starts again there: it and its 2 retries (both 503).
-      assert.strictEqual(downloads(log).length, 3)
+      // Both cuts made progress, so the count starts again after each: 2 cuts, then 1 + 2 retries of
+      // 503s. Without the new start it would stop after 3 (the second cut used the first retry).
+      assert.strictEqual(downloads(log).length, 4)
       const once: Array<Seen> = []
       const cutOnce = yield* Effect.flip(
         driven(Users.export()).pipe(Effect.provide(withFile(() => cut(file), once, false)))
@@ -893,6 +928,22 @@ describe("decodeFile (gunzip, lines, JSON, schema)", () => {
     })
   )
 
+  it.effect("an upstream that fails right after a whole gzip member fails the stream too", () =>
+    Effect.gen(function* () {
+      // The decompressor ends cleanly there: only the feed knows the file was cut.
+      const cut = new Auth0Error.TransportError({ method: "GET", path: "/f", reason: "Transport", detail: "reset" })
+      const users: Array<unknown> = []
+      const error = yield* Effect.flip(
+        Stream.runForEach(
+          ExportJob.decodeFile(Stream.concat(Stream.make(gzip(ndjson.repeat(10))), Stream.fail(cut)), "/f"),
+          (user) => Effect.sync(() => users.push(user))
+        )
+      )
+      assert.strictEqual(error, cut)
+      assert.strictEqual(users.length, 30)
+    })
+  )
+
   it.effect("reads the upstream only as fast as users are consumed, and stops it when the consumer does", () =>
     Effect.gen(function* () {
       const lines = Array.from({ length: 20_000 }, (_, i) =>
@@ -1112,6 +1163,7 @@ describe("FakeAuth0 export jobs", () => {
       assert.deepStrictEqual(part.bytes, whole.bytes!.subarray(10))
       const past = yield* raw(tenant, "GET", path, { token: false, headers: { range: `bytes=${size}-` } })
       assert.strictEqual(past.status, 416)
+      assert.strictEqual(past.headers["content-range"], `bytes */${size}`)
       // Other range forms get the whole file, which HTTP allows.
       const suffix = yield* raw(tenant, "GET", path, { token: false, headers: { range: "bytes=-5" } })
       assert.strictEqual(suffix.status, 200)
@@ -1121,6 +1173,11 @@ describe("FakeAuth0 export jobs", () => {
       const slow = yield* raw(tenant, "GET", path, { token: false })
       assert.strictEqual(slow.status, 503)
       assert.strictEqual(slow.headers["content-type"], "application/xml")
+      // Bytes have no JSON to spoil: a drawn `malformed` leaves the file whole and unmarked.
+      yield* tenant.setFaults({ malformed: 1, includeFiles: true })
+      const whole2 = yield* raw(tenant, "GET", path, { token: false })
+      assert.deepStrictEqual(whole2.bytes, whole.bytes)
+      assert.isUndefined((yield* tenant.requests).at(-1)!.fault)
     })
   )
 

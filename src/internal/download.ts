@@ -31,6 +31,12 @@ const rangeStart = (contentRange: string | undefined): number | undefined => {
   return match === null ? undefined : Number(match[1])
 }
 
+/** A `416`'s `Content-Range: bytes *\/{size}`: the size of the file, if it says. */
+const unsatisfiedSize = (headers: Headers.Headers): number | undefined => {
+  const match = /^bytes \*\/(\d+)$/.exec(Option.getOrElse(Headers.get(headers, "content-range"), () => "").trim())
+  return match === null ? undefined : Number(match[1])
+}
+
 /** Drop the first `count` bytes of `bytes`. */
 const dropBytes = <E>(bytes: Stream.Stream<Uint8Array, E>, count: number): Stream.Stream<Uint8Array, E> => {
   if (count === 0) return bytes
@@ -86,6 +92,10 @@ export const download = (
                 )
           }
           if (response.status >= 200 && response.status < 300) return Effect.succeed(dropBytes(body, from))
+          // The last attempt broke off after the last byte: nothing is left to send.
+          if (from > 0 && response.status === 416 && unsatisfiedSize(response.headers) === from) {
+            return Effect.succeed(Stream.empty)
+          }
           return Effect.flatMap(
             Effect.zip(
               Effect.orElseSucceed(response.text, () => ""),

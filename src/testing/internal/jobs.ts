@@ -341,7 +341,10 @@ export class Jobs {
     if (range !== null) {
       const start = Number(range[1])
       const size = job.file.length
-      if (start >= size) return s3Error(416, "InvalidRange", "The requested range is not satisfiable")
+      if (start >= size) {
+        const refused = s3Error(416, "InvalidRange", "The requested range is not satisfiable")
+        return { ...refused, headers: { ...refused.headers, "content-range": `bytes */${size}` } }
+      }
       return {
         status: 206,
         headers: { ...headers, "content-range": `bytes ${start}-${size - 1}/${size}`, "accept-ranges": "bytes" },

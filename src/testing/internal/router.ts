@@ -342,7 +342,9 @@ export class Tenant {
       if ("status" in fault) {
         return { ...Jobs.s3Error(503, "SlowDown", "Please reduce your request rate."), injected: fault.injected }
       }
-      return { ...this.jobs.file(request, url, now), ...fault }
+      // A file is bytes, not JSON: there is nothing to spoil, so a drawn `malformed` leaves it whole.
+      const { fault: kind, ...rest } = fault
+      return { ...this.jobs.file(request, url, now), ...rest, ...(kind === "malformed" ? {} : { fault: kind }) }
     }
     const isToken = url.pathname === "/oauth/token"
     const fault = this.drawFault(isToken)
