@@ -516,15 +516,30 @@ describe("Users.export: a download that fails mid-way is resumed", () => {
     )
   }
 
-  /** Every user once, in order, after downloads that asked for these ranges. */
-  const deliveredAfter = (log: ReadonlyArray<Seen>, ranges: ReadonlyArray<string | undefined>) =>
+  /** Where a download asked to start: its `Range`, or 0 for none. */
+  const startOf = (seen: Seen) => Number(/^bytes=(\d+)-$/.exec(seen.headers["range"] ?? "")?.[1] ?? 0)
+
+  /** A `206` with the file from `start` on, as a server that honours ranges answers. */
+  const partial = (start: number): ResponseInit => ({
+    status: 206,
+    headers: { "content-range": `bytes ${start}-${file.length - 1}/${file.length}` }
+  })
+
+  /** The export delivers every user once, in order. */
+  const everyUser = (step?: Duration.DurationInput) =>
     Effect.gen(function* () {
-      // The layer's default timeout, 30 seconds, is the longest wait for a chunk.
-      const users = yield* driven(Users.export(), "1 second")
+      const users = yield* driven(Users.export(), step)
       assert.deepStrictEqual(
         users.map((u) => u.user_id),
         ids
       )
+    })
+
+  /** Every user once, in order, after downloads that asked for these ranges. */
+  const deliveredAfter = (log: ReadonlyArray<Seen>, ranges: ReadonlyArray<string | undefined>) =>
+    Effect.gen(function* () {
+      // The layer's default timeout, 30 seconds, is the longest wait for a chunk.
+      yield* everyUser("1 second")
       assert.deepStrictEqual(
         downloads(log).map((seen) => seen.headers["range"]),
         ranges
@@ -554,11 +569,7 @@ describe("Users.export: a download that fails mid-way is resumed", () => {
   it.effect("a server that honours Range: each attempt goes on from the last byte received", () => {
     const log: Array<Seen> = []
     return Effect.gen(function* () {
-      const users = yield* driven(Users.export())
-      assert.deepStrictEqual(
-        users.map((u) => u.user_id),
-        ids
-      )
+      yield* everyUser()
       const ranges = downloads(log).map((seen) => seen.headers["range"])
       assert.isAtLeast(
         ranges.length,
@@ -576,19 +587,11 @@ describe("Users.export: a download that fails mid-way is resumed", () => {
     }).pipe(
       Effect.provide(
         withFile((seen) => {
-          const range = /^bytes=(\d+)-$/.exec(seen.headers["range"] ?? "")
-          const start = range === null ? 0 : Number(range[1])
+          const start = startOf(seen)
           const rest = file.subarray(start)
+          const init = start === 0 ? {} : partial(start)
           // The last bytes come whole, else every answer would be cut.
-          if (rest.length < 200)
-            return new Response(rest, {
-              status: range === null ? 200 : 206,
-              headers: { "content-range": `bytes ${start}-${file.length - 1}/${file.length}` }
-            })
-          return cut(rest, {
-            status: range === null ? 200 : 206,
-            headers: range === null ? {} : { "content-range": `bytes ${start}-${file.length - 1}/${file.length}` }
-          })
+          return rest.length < 200 ? new Response(rest, init) : cut(rest, init)
         }, log)
       )
     )
@@ -597,11 +600,7 @@ describe("Users.export: a download that fails mid-way is resumed", () => {
   it.effect("a server that ignores Range: the file starts over and the bytes already read are skipped", () => {
     const log: Array<Seen> = []
     return Effect.gen(function* () {
-      const users = yield* driven(Users.export())
-      assert.deepStrictEqual(
-        users.map((u) => u.user_id),
-        ids
-      )
+      yield* everyUser()
       assert.strictEqual(downloads(log).length, 3)
     }).pipe(Effect.provide(withFile((_, attempt) => (attempt < 2 ? cut(file) : new Response(file)), log)))
   })
@@ -611,13 +610,10 @@ describe("Users.export: a download that fails mid-way is resumed", () => {
     return deliveredAfter(log, [undefined, `bytes=${Math.ceil(file.length / 2)}-`]).pipe(
       Effect.provide(
         withFile((seen) => {
-          const range = /^bytes=(\d+)-$/.exec(seen.headers["range"] ?? "")
-          if (range === null) return stalled(file.subarray(0, Math.ceil(file.length / 2)))
-          const start = Number(range[1])
-          return new Response(file.subarray(start), {
-            status: 206,
-            headers: { "content-range": `bytes ${start}-${file.length - 1}/${file.length}` }
-          })
+          const start = startOf(seen)
+          return start === 0
+            ? stalled(file.subarray(0, Math.ceil(file.length / 2)))
+            : new Response(file.subarray(start), partial(start))
         }, log)
       )
     )
@@ -646,20 +642,7 @@ describe("Users.export: a download that fails mid-way is resumed", () => {
       const error = yield* Effect.flip(driven(Users.export()))
       if (error._tag !== "DecodeError") return assert.fail(error._tag)
       assert.include(error.detail, "resume the download at byte")
-    }).pipe(
-      Effect.provide(
-        withFile(
-          (_, attempt) =>
-            attempt === 0
-              ? cut(file)
-              : new Response(file, {
-                  status: 206,
-                  headers: { "content-range": `bytes 0-${file.length - 1}/${file.length}` }
-                }),
-          []
-        )
-      )
-    )
+    }).pipe(Effect.provide(withFile((_, attempt) => (attempt === 0 ? cut(file) : new Response(file, partial(0))), [])))
   )
 
   it.effect("failures in a row without a new byte are bounded by the retry policy; retry: false never resumes", () =>
@@ -674,12 +657,7 @@ describe("Users.export: a download that fails mid-way is resumed", () => {
                 attempt === 0
                   ? cut(file)
                   : attempt === 1
-                    ? cut(file.subarray(Number(/\d+/.exec(seen.headers["range"]!)![0])), {
-                        status: 206,
-                        headers: {
-                          "content-range": `bytes ${seen.headers["range"]!.slice(6, -1)}-${file.length - 1}/${file.length}`
-                        }
-                      })
+                    ? cut(file.subarray(startOf(seen)), partial(startOf(seen)))
                     : slowDown(),
               log,
               Retry.policy({ times: 2, base: "10 millis" })

@@ -25,16 +25,18 @@ import type * as Retry from "../Retry.js"
 import * as Errors from "./errors.js"
 import * as Timeout from "./timeout.js"
 
-/** `bytes {start}-{end}/{size}`: the start of a `206`'s range, if it is one. */
-const rangeStart = (contentRange: string | undefined): number | undefined => {
-  const match = contentRange === undefined ? null : /^bytes (\d+)-\d+\/(?:\d+|\*)$/.exec(contentRange.trim())
-  return match === null ? undefined : Number(match[1])
-}
-
-/** A `416`'s `Content-Range: bytes *\/{size}`: the size of the file, if it says. */
-const unsatisfiedSize = (headers: Headers.Headers): number | undefined => {
-  const match = /^bytes \*\/(\d+)$/.exec(Option.getOrElse(Headers.get(headers, "content-range"), () => "").trim())
-  return match === null ? undefined : Number(match[1])
+/**
+ * `Content-Range`: `bytes {start}-{end}/{size}` on a `206`, `bytes *\/{size}`
+ * on a `416`; each part undefined when absent or unknown.
+ */
+const contentRange = (headers: Headers.Headers): { readonly start?: number; readonly size?: number } => {
+  const value = Option.getOrElse(Headers.get(headers, "content-range"), () => "").trim()
+  const match = /^bytes (?:(\d+)-\d+|\*)\/(\d+|\*)$/.exec(value)
+  if (match === null) return {}
+  return {
+    ...(match[1] !== undefined ? { start: Number(match[1]) } : {}),
+    ...(match[2] !== "*" ? { size: Number(match[2]) } : {})
+  }
 }
 
 /** Drop the first `count` bytes of `bytes`. */
@@ -62,6 +64,7 @@ export const download = (
   retry: Retry.Policy | false
 ): Stream.Stream<Uint8Array, Auth0Error.Common> => {
   const where = { method: "GET", path: new URL(url).pathname }
+  const timedOut = () => new Auth0Error.TimeoutError({ ...where, timeout })
 
   /** The rest of the file from byte `from` on, as an effect that fails with the answer's error. */
   const open = (from: number) =>
@@ -71,17 +74,16 @@ export const download = (
       )
       .pipe(
         Effect.mapError((error) => Errors.fromHttpClientError(where, error)),
-        (execute) => Timeout.timeoutFail(execute, timeout, () => new Auth0Error.TimeoutError({ ...where, timeout })),
+        (execute) => Timeout.timeoutFail(execute, timeout, timedOut),
         Effect.flatMap((response): Effect.Effect<Stream.Stream<Uint8Array, Auth0Error.Common>, Auth0Error.Common> => {
           const body = response.stream.pipe(
             Stream.mapError((error): Auth0Error.Common => Errors.fromHttpClientError(where, error)),
             // A body that stalls is a timeout, resumed like a reset: a file can take longer than
             // `timeout` as a whole, so the limit is on the wait for each chunk.
-            Stream.timeoutFail(() => new Auth0Error.TimeoutError({ ...where, timeout }), timeout)
+            Stream.timeoutFail(timedOut, timeout)
           )
           if (from > 0 && response.status === 206) {
-            const start = rangeStart(Option.getOrUndefined(Headers.get(response.headers, "content-range")))
-            return start === from
+            return contentRange(response.headers).start === from
               ? Effect.succeed(body)
               : Effect.fail(
                   new Auth0Error.DecodeError({
@@ -93,7 +95,7 @@ export const download = (
           }
           if (response.status >= 200 && response.status < 300) return Effect.succeed(dropBytes(body, from))
           // The last attempt broke off after the last byte: nothing is left to send.
-          if (from > 0 && response.status === 416 && unsatisfiedSize(response.headers) === from) {
+          if (from > 0 && response.status === 416 && contentRange(response.headers).size === from) {
             return Effect.succeed(Stream.empty)
           }
           return Effect.flatMap(

@@ -263,8 +263,7 @@ export const gunzip = <E, E2>(
             writer.write(chunk.buffer instanceof ArrayBuffer ? (chunk as Uint8Array<ArrayBuffer>) : chunk.slice()),
           catch: corrupt
         })
-      const feedChunk = (chunk: Uint8Array) =>
-        chunk.length <= SLICE ? write(chunk) : Effect.forEach(slices(chunk), write, { discard: true })
+      const feedChunk = (chunk: Uint8Array) => Effect.forEach(slices(chunk), write, { discard: true })
       // A pull loop rather than `Stream.runForEach`: Effect's sink keeps each chunk alive long
       // enough to be promoted, which grows the heap of a long download (see bench/retention.ts).
       const feed = Effect.scoped(
@@ -297,17 +296,13 @@ export const gunzip = <E, E2>(
       )
       // A forked feed, not `Stream.merge`: merging hands each chunk across fibers, which cost more than the gunzip.
       yield* Effect.forkScoped(feed)
-      return Stream.fromReadableStream({
-        evaluate: () => gz.readable,
-        onError: (cause): FeedFailed | E2 => (fed !== undefined ? feedFailed : corrupt(cause)),
-        releaseLockOnEnd: true
-      }).pipe(
-        Stream.catchAll((error) =>
-          error === feedFailed ? Stream.failCause(fed as Cause.Cause<E | E2>) : Stream.fail(error as E2)
-        ),
-        // A cut at the end of a gzip member decompresses cleanly: the end of a file cut short
-        // must still fail, or whatever came after the cut would be lost unseen.
-        Stream.concat(Stream.suspend(() => (fed === undefined ? Stream.empty : Stream.failCause(fed))))
+      // Once the feed failed, its cause is the stream's, whether the reader then fails (a cut gzip)
+      // or ends cleanly (a cut at the end of a gzip member, where what came after would be lost unseen).
+      const orFed = <A>(otherwise: Stream.Stream<A, E2>): Stream.Stream<A, E | E2> =>
+        Stream.suspend(() => (fed === undefined ? otherwise : Stream.failCause(fed)))
+      return Stream.fromReadableStream({ evaluate: () => gz.readable, onError: corrupt, releaseLockOnEnd: true }).pipe(
+        Stream.catchAll((error) => orFed(Stream.fail(error))),
+        Stream.concat(orFed(Stream.empty))
       )
     })
   )
@@ -324,9 +319,6 @@ const slices = (chunk: Uint8Array): Array<Uint8Array> => {
   for (let at = 0; at < chunk.length; at += SLICE) out.push(chunk.subarray(at, at + SLICE))
   return out
 }
-
-const feedFailed: unique symbol = Symbol("effect-auth0/exportJob/feedFailed")
-type FeedFailed = typeof feedFailed
 
 /**
  * The users in an export file's bytes: gunzip, UTF-8, lines (empty ones
