@@ -11,7 +11,6 @@
  * and browsers: nothing here depends on one platform.
  */
 import * as Cause from "effect/Cause"
-import * as Channel from "effect/Channel"
 import * as Chunk from "effect/Chunk"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -21,6 +20,7 @@ import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as Auth0Error from "../Auth0Error.js"
 import { Auth0Http } from "../Auth0Http.js"
@@ -241,71 +241,66 @@ const isHttpUrl = (s: string): boolean => {
 
 const ignore = () => undefined
 
+/** The decompressor's output, and the cause the feed failed with, if it did. */
+interface Gunzipped<E> {
+  readonly readable: ReadableStream<Uint8Array>
+  readonly fed: () => Cause.Cause<E> | undefined
+}
+
 /**
  * Gunzip `bytes` as they arrive, with the web `DecompressionStream`. The
- * upstream runs in a fiber of this stream's scope (never inside a web
- * stream), so its typed failures stay typed and stopping early interrupts it.
- * `corrupt` maps what the decompressor throws (not gzip, truncated).
+ * upstream runs in a fiber of the current scope (never inside a web stream),
+ * so its typed failures stay typed and closing the scope interrupts it.
+ * `corrupt` maps what the decompressor throws (not gzip, truncated). Once the
+ * feed failed, `fed` returns its cause: it is the stream's, whether the
+ * readable then fails (a cut gzip) or ends cleanly (a cut at the end of a gzip
+ * member, where what came after would be lost unseen).
  */
-export const gunzip = <E, E2>(
+const gunzip = <E, E2>(
   bytes: Stream.Stream<Uint8Array, E>,
   corrupt: (cause: unknown) => E2
-): Stream.Stream<Uint8Array, E | E2> =>
-  Stream.unwrapScoped(
-    Effect.gen(function* () {
-      const gz = new DecompressionStream("gzip")
-      const writer = gz.writable.getWriter()
-      let fed: Cause.Cause<E | E2> | undefined
-      // `write` settles once the decompressor took the chunk: backpressure from the reader to the download.
-      const write = (chunk: Uint8Array) =>
-        Effect.tryPromise({
-          try: () =>
-            writer.write(chunk.buffer instanceof ArrayBuffer ? (chunk as Uint8Array<ArrayBuffer>) : chunk.slice()),
-          catch: corrupt
+): Effect.Effect<Gunzipped<E | E2>, never, Scope.Scope> =>
+  Effect.gen(function* () {
+    const gz = new DecompressionStream("gzip")
+    const writer = gz.writable.getWriter()
+    let fed: Cause.Cause<E | E2> | undefined
+    // `write` settles once the decompressor took the chunk: backpressure from the reader to the download.
+    const write = (chunk: Uint8Array) =>
+      Effect.tryPromise({
+        try: () =>
+          writer.write(chunk.buffer instanceof ArrayBuffer ? (chunk as Uint8Array<ArrayBuffer>) : chunk.slice()),
+        catch: corrupt
+      })
+    const feedChunk = (chunk: Uint8Array) => Effect.forEach(slices(chunk), write, { discard: true })
+    // A pull loop rather than `Stream.runForEach`: Effect's sink keeps each chunk alive long
+    // enough to be promoted, which grows the heap of a long download (see bench/retention.ts).
+    const feed = Effect.scoped(
+      Effect.flatMap(Stream.toPull(bytes), (pull) =>
+        Effect.iterate(true, {
+          while: identity,
+          body: () =>
+            Effect.matchEffect(pull, {
+              onFailure: Option.match({ onNone: () => Effect.succeed(false), onSome: Effect.fail }),
+              onSuccess: (chunks) => Effect.as(Effect.forEach(chunks, feedChunk, { discard: true }), true)
+            })
         })
-      const feedChunk = (chunk: Uint8Array) => Effect.forEach(slices(chunk), write, { discard: true })
-      // A pull loop rather than `Stream.runForEach`: Effect's sink keeps each chunk alive long
-      // enough to be promoted, which grows the heap of a long download (see bench/retention.ts).
-      const feed = Effect.scoped(
-        Effect.flatMap(Stream.toPull(bytes), (pull) =>
-          Effect.iterate(true, {
-            while: identity,
-            body: () =>
-              Effect.matchEffect(pull, {
-                onFailure: Option.match({ onNone: () => Effect.succeed(false), onSome: Effect.fail }),
-                onSuccess: (chunks) => Effect.as(Effect.forEach(chunks, feedChunk, { discard: true }), true)
-              })
-          })
-        )
-      ).pipe(
-        Effect.zipRight(Effect.tryPromise({ try: () => writer.close(), catch: corrupt })),
-        Effect.catchAllCause((cause) =>
-          Effect.sync(() => {
-            // Closing (not aborting) lets the reader take what was decompressed so far; it then
-            // fails (a cut gzip) or ends, and either way takes this cause.
-            fed = cause
-            writer.close().catch(ignore)
-          })
-        )
       )
-      yield* Effect.addFinalizer(() =>
+    ).pipe(
+      Effect.zipRight(Effect.tryPromise({ try: () => writer.close(), catch: corrupt })),
+      Effect.catchAllCause((cause) =>
         Effect.sync(() => {
-          writer.abort().catch(ignore)
-          gz.readable.cancel().catch(ignore)
+          // Closing (not aborting) lets the reader take what was decompressed so far; it then
+          // fails (a cut gzip) or ends, and either way takes this cause.
+          fed = cause
+          writer.close().catch(ignore)
         })
       )
-      // A forked feed, not `Stream.merge`: merging hands each chunk across fibers, which cost more than the gunzip.
-      yield* Effect.forkScoped(feed)
-      // Once the feed failed, its cause is the stream's, whether the reader then fails (a cut gzip)
-      // or ends cleanly (a cut at the end of a gzip member, where what came after would be lost unseen).
-      const orFed = <A>(otherwise: Stream.Stream<A, E2>): Stream.Stream<A, E | E2> =>
-        Stream.suspend(() => (fed === undefined ? otherwise : Stream.failCause(fed)))
-      return Stream.fromReadableStream({ evaluate: () => gz.readable, onError: corrupt, releaseLockOnEnd: true }).pipe(
-        Stream.catchAll((error) => orFed(Stream.fail(error))),
-        Stream.concat(orFed(Stream.empty))
-      )
-    })
-  )
+    )
+    yield* Effect.addFinalizer(() => Effect.sync(() => writer.abort().catch(ignore)))
+    // A forked feed, not `Stream.merge`: merging hands each chunk across fibers, which cost more than the gunzip.
+    yield* Effect.forkScoped(feed)
+    return { readable: gz.readable, fed: () => fed }
+  })
 
 /**
  * The most compressed bytes written at once. The decompressor turns what it
@@ -325,6 +320,12 @@ const slices = (chunk: Uint8Array): Array<Uint8Array> => {
  * skipped), JSON, `ExportedUser`. A bad line fails with `DecodeError` naming
  * its number, never its content. `path` is where the bytes came from, for the
  * error (no query: a signed URL's query is a credential).
+ *
+ * One stage reads the decompressor and turns each piece of text into a chunk
+ * of users: Effect keeps what passes between stages that run an effect per
+ * chunk alive long enough to be promoted (see bench/retention.ts), so every
+ * stage fewer is less of the heap a 100k export grows by, and per-line stages
+ * cost more than the parsing anyway.
  */
 export const decodeFile = <E>(
   bytes: Stream.Stream<Uint8Array, E>,
@@ -350,56 +351,74 @@ export const decodeFile = <E>(
       )
     })
   }
-  // A whole chunk of lines is parsed in one step: per-line stream stages cost more than the parsing.
-  // A bad line still fails only after the good lines before it are delivered.
-  type Upstream = E | Auth0Error.DecodeError
-  type Lines = Channel.Channel<Chunk.Chunk<ExportedUser>, Chunk.Chunk<string>, Upstream, Upstream, void, unknown>
-  // Text in, users out, a whole chunk per step: per-line stream stages cost more than the parsing.
-  // A bad line fails the stream only after the users before it are written. When the upstream
-  // fails, the unfinished last line is dropped: the upstream's error is what happened, not a
-  // half line that is not JSON (which `Stream.splitLines` would pass on).
-  const lines = (): Lines => {
-    let index = 0
-    let rest = ""
-    const decodeLine = (line: string, users: Array<ExportedUser>): Auth0Error.DecodeError | undefined => {
-      const at = index++
-      if (line.trim() === "") return undefined
-      const user = parse(line, at)
-      if (Either.isLeft(user)) return user.left
-      users.push(user.right)
-      return undefined
-    }
-    const emit = (users: Array<ExportedUser>, error: Auth0Error.DecodeError | undefined, then: Lines): Lines => {
-      const written = Channel.write(Chunk.unsafeFromArray(users))
-      return Channel.zipRight(written, error === undefined ? then : Channel.fail(error))
-    }
-    const loop: Lines = Channel.readWith({
-      onInput: (chunk: Chunk.Chunk<string>) => {
-        const users: Array<ExportedUser> = []
-        for (const piece of chunk) {
-          const text = rest + piece
-          let from = 0
-          for (let end = text.indexOf("\n"); end !== -1; end = text.indexOf("\n", from)) {
-            // A CR of CRLF stays on the line: JSON.parse takes it as whitespace.
-            const error = decodeLine(text.slice(from, end), users)
-            from = end + 1
-            if (error !== undefined) return emit(users, error, loop)
-          }
-          rest = text.slice(from)
-        }
-        return emit(users, undefined, loop)
-      },
-      onFailure: (error: Upstream) => Channel.fail(error),
-      onDone: () => {
-        const users: Array<ExportedUser> = []
-        return emit(users, decodeLine(rest, users), Channel.void)
-      }
-    })
-    return loop
-  }
-  return gunzip(bytes, (cause) =>
+  const corrupt = (cause: unknown) =>
     decodeError(`the export file is not valid gzip${cause instanceof Error ? ` (${cause.message})` : ""}`)
-  ).pipe(Stream.decodeText(), (text) => Stream.suspend(() => Stream.pipeThroughChannel(text, lines())))
+  type Failure = Cause.Cause<Option.Option<E | Auth0Error.DecodeError>>
+  return Stream.unwrapScoped(
+    Effect.gen(function* () {
+      const { fed, readable } = yield* gunzip(bytes, corrupt)
+      const reader = readable.getReader()
+      // Stopping early cancels the decompressor; after its end this settles at once.
+      yield* Effect.addFinalizer(() => Effect.sync(() => reader.cancel().catch(ignore)))
+      const read = Effect.tryPromise({ try: () => reader.read(), catch: corrupt })
+      const decoder = new TextDecoder()
+      let index = 0
+      let rest = ""
+      let ended = false
+      // A bad line fails the stream only after the users before it are delivered: it waits here.
+      let failed: Failure | undefined
+      const decodeLine = (line: string, users: Array<ExportedUser>): Auth0Error.DecodeError | undefined => {
+        const at = index++
+        if (line.trim() === "") return undefined
+        const user = parse(line, at)
+        if (Either.isLeft(user)) return user.left
+        users.push(user.right)
+        return undefined
+      }
+      // The complete lines of what was left over and `text`; what follows the last newline waits for more.
+      const decodeLines = (text: string, users: Array<ExportedUser>): Auth0Error.DecodeError | undefined => {
+        const all = rest + text
+        let from = 0
+        for (let end = all.indexOf("\n"); end !== -1; end = all.indexOf("\n", from)) {
+          // A CR of CRLF stays on the line: JSON.parse takes it as whitespace.
+          const error = decodeLine(all.slice(from, end), users)
+          from = end + 1
+          if (error !== undefined) return error
+        }
+        rest = all.slice(from)
+        return undefined
+      }
+      // When the feed failed, the unfinished last line is dropped: the feed's error is what
+      // happened, not a half line that is not JSON.
+      const failFed = (
+        otherwise: Cause.Cause<E | Auth0Error.DecodeError>
+      ): Effect.Effect<never, Option.Option<E | Auth0Error.DecodeError>> =>
+        Effect.failCause(Cause.map(fed() ?? otherwise, Option.some))
+      const next: Effect.Effect<Chunk.Chunk<ExportedUser>, Option.Option<E | Auth0Error.DecodeError>> = Effect.suspend(
+        () => {
+          if (failed !== undefined) return Effect.failCause(failed)
+          if (ended) return Effect.fail(Option.none())
+          return Effect.matchCauseEffect(read, {
+            onFailure: failFed,
+            onSuccess: (result) => {
+              const users: Array<ExportedUser> = []
+              let error: Auth0Error.DecodeError | undefined
+              if (result.done) {
+                if (fed() !== undefined) return failFed(Cause.empty)
+                ended = true
+                error = decodeLines(decoder.decode(), users) ?? decodeLine(rest, users)
+              } else {
+                error = decodeLines(decoder.decode(result.value, { stream: true }), users)
+              }
+              if (error !== undefined) failed = Cause.fail(Option.some(error))
+              return users.length === 0 ? next : Effect.succeed(Chunk.unsafeFromArray(users))
+            }
+          })
+        }
+      )
+      return Stream.repeatEffectChunkOption(next)
+    })
+  )
 }
 
 /**
