@@ -6,18 +6,23 @@
  *   the client, send one request (token + connection), report `ready`, wait
  *   for `go`, then fetch every id at that concurrency against the rate-limited
  *   tenant and report the time, the 429 answers and the failed operations.
- * - `{ kind: "memory", op: "stream" | "export", server, params }`: drain
- *   `Users.stream` / `Users.export` while sampling `process.memoryUsage().rss`
- *   every 50 ms; report users, time and peak RSS growth.
+ * - `{ kind: "memory", op: "stream" | "export", server, params, consumer? }`:
+ *   drain `Users.stream` / `Users.export` (or, with `consumer: "raw"`, the
+ *   export job without the library) while sampling
+ *   `process.memoryUsage().rss` every 50 ms; report users, time and peak RSS
+ *   growth.
  */
 import { Effect, Either, Option, Stream } from "effect"
 import { Users } from "../src/index.js"
 import {
   effectRuntime,
   errorText,
+  fetchToken,
   nodeAuth0Client,
   optionalOperation,
   pool,
+  rawExport,
+  rawUndiciGet,
   type ServerInfo,
   sleep,
   StatusCounter
@@ -39,9 +44,11 @@ export interface MemoryJob {
   readonly params: Readonly<Record<string, unknown>>
   /**
    * How the stream is drained: `Stream.runForEachChunk` (default), or a loop
-   * over `Stream.toPull`, which Effect runs without the sink's channel.
+   * over `Stream.toPull`, which Effect runs without the sink's channel; `raw`
+   * is the floor for `export`: the same job with undici, zlib and
+   * `JSON.parse`, no effect-auth0 and no Effect.
    */
-  readonly consumer?: "forEachChunk" | "pull" | undefined
+  readonly consumer?: "forEachChunk" | "pull" | "raw" | undefined
 }
 
 export type Job = BurstJob | MemoryJob
@@ -149,6 +156,46 @@ const burst = async (job: BurstJob): Promise<BurstResult> => {
   }
 }
 
+/**
+ * How a memory job drains its users: `received(n)` for every batch. Set up
+ * (token, connection, one request) before the baseline is taken.
+ */
+interface Drain {
+  readonly run: (received: (count: number) => void) => Promise<void>
+  readonly close: () => Promise<void>
+}
+
+const effectDrain = async (job: MemoryJob, operation: NonNullable<ReturnType<typeof optionalOperation>>) => {
+  const runtime = effectRuntime(job.server, { retry: "default" })
+  await runtime.runPromise(Users.get(job.server.userIds[0]!))
+  const drain: Drain = {
+    run: (received) =>
+      runtime.runPromise(
+        job.consumer === "pull"
+          ? Effect.scoped(
+              Effect.gen(function* () {
+                const pull = yield* Stream.toPull(operation(job.params))
+                for (;;) {
+                  const next = yield* Effect.either(pull)
+                  if (Either.isRight(next)) received(next.right.length)
+                  else if (Option.isNone(next.left)) return
+                  else return yield* Effect.fail(next.left.value)
+                }
+              })
+            )
+          : Stream.runForEachChunk(operation(job.params), (chunk) => Effect.sync(() => received(chunk.length)))
+      ),
+    close: () => runtime.dispose()
+  }
+  return drain
+}
+
+const rawDrain = async (job: MemoryJob): Promise<Drain> => {
+  const token = await fetchToken(job.server)
+  await rawUndiciGet(job.server, token)(job.server.userIds[0]!)
+  return { run: (received) => rawExport(job.server, token, received), close: async () => {} }
+}
+
 const memory = async (job: MemoryJob): Promise<MemoryResult> => {
   const operation = optionalOperation(job.op)
   const base = {
@@ -161,10 +208,9 @@ const memory = async (job: MemoryJob): Promise<MemoryResult> => {
     baselineHeap: 0,
     peakHeap: 0
   }
-  if (operation === undefined) return { ...base, available: false }
-  const runtime = effectRuntime(job.server, { retry: "default" })
+  if (job.consumer !== "raw" && operation === undefined) return { ...base, available: false }
+  const drain = job.consumer === "raw" ? await rawDrain(job) : await effectDrain(job, operation!)
   try {
-    await runtime.runPromise(Users.get(job.server.userIds[0]!))
     global.gc?.()
     await sleep(100)
     const { heapUsed: baselineHeap, rss: baselineRss } = process.memoryUsage()
@@ -180,25 +226,10 @@ const memory = async (job: MemoryJob): Promise<MemoryResult> => {
     let users = 0
     let firstMs = 0
     try {
-      const received = (count: number) => {
+      await drain.run((count) => {
         if (users === 0 && count > 0) firstMs = performance.now() - started
         users += count
-      }
-      await runtime.runPromise(
-        job.consumer === "pull"
-          ? Effect.scoped(
-              Effect.gen(function* () {
-                const pull = yield* Stream.toPull(operation(job.params))
-                for (;;) {
-                  const next = yield* Effect.either(pull)
-                  if (Either.isRight(next)) received(next.right.length)
-                  else if (Option.isNone(next.left)) return
-                  else return yield* Effect.fail(next.left.value)
-                }
-              })
-            )
-          : Stream.runForEachChunk(operation(job.params), (chunk) => Effect.sync(() => received(chunk.length)))
-      )
+      })
       const elapsedMs = performance.now() - started
       sample()
       return { ...base, available: true, users, elapsedMs, firstMs, baselineRss, peakRss, baselineHeap, peakHeap }
@@ -217,7 +248,7 @@ const memory = async (job: MemoryJob): Promise<MemoryResult> => {
       clearInterval(sampler)
     }
   } finally {
-    await runtime.dispose()
+    await drain.close()
   }
 }
 
