@@ -1,7 +1,8 @@
 /**
  * Why an uncapped process grows while draining a stream that keeps nothing:
  * the same toy stream (4000 chunks of 50 fresh objects, no effect-auth0 code)
- * drained two ways, with the growth of V8's old space measured at every chunk.
+ * drained three ways, with the growth of V8's old space measured at every
+ * chunk.
  *
  *   node --import tsx bench/retention.ts
  *
@@ -12,16 +13,24 @@
  * runs the sink, not in the stream; `npm run bench` shows the same for
  * `Users.export`.
  *
- * Each way also runs with V8's allocation-site pretenuring off: once enough
- * chunks survive, V8 allocates the objects of that literal straight into the
- * old space, which multiplies the growth. Pure-channel variants narrow the
- * cause down: a reader piped (`Channel.pipeTo`) from an upstream that runs an
- * effect capturing the element it received is enough; the same reader with
- * an effect that does not capture it, or that builds its own objects, is not.
+ * Why: the sink hands every chunk to `Channel.fromEffect(f(chunk))`, and
+ * Effect's `fromEffect` stores `op.effect = () => effect`. V8's parser
+ * allocates a function literal assigned to a property straight into the old
+ * space while the function runs unoptimized, so each such closure is born old;
+ * dead, it still points at the young effect and through it at the chunk, and
+ * every scavenge takes that pointer for a root until the next full GC. The
+ * chunks survive two scavenges and are promoted, and then V8's allocation-site
+ * pretenuring sees their objects survive and allocates them in the old space
+ * from the start. Once the JIT optimizes `fromEffect`, its closures are born
+ * young and it stops. The third way shows it: the same drain after 20,000
+ * warm-up calls of `Channel.fromEffect`. Each way also runs with V8's
+ * allocation-site pretenuring off, which leaves only the first part. Written
+ * as `op.effect = thunk(effect)` (a closure returned from a function is born
+ * young), Effect would not do this at all.
  */
 import { execFileSync } from "node:child_process"
 import { getHeapSpaceStatistics } from "node:v8"
-import { Chunk, Effect, Either, Option, Stream } from "effect"
+import { Channel, Chunk, Effect, Either, Option, Stream } from "effect"
 
 const CHUNKS = 4000
 
@@ -55,13 +64,18 @@ const measure = async (name: string, drain: (onChunk: (n: number) => void) => Ef
   )
   const ms = performance.now() - started
   process.stdout.write(
-    `${name.padEnd(58)} ${count} objects in ${ms.toFixed(0)} ms, old space grew by up to ${((peak - start) / 1024 / 1024).toFixed(1)} MB\n`
+    `${name.padEnd(80)} ${count} objects in ${ms.toFixed(0)} ms, old space grew by up to ${((peak - start) / 1024 / 1024).toFixed(1)} MB\n`
   )
 }
 
 const drains: Record<string, (onChunk: (n: number) => void) => Effect.Effect<void>> = {
   "Stream.runForEachChunk": (onChunk) =>
     Stream.runForEachChunk(toy(), (chunk) => Effect.sync(() => onChunk(chunk.length))),
+  "Stream.runForEachChunk, fromEffect warmed up": (onChunk) =>
+    Effect.suspend(() => {
+      for (let i = 0; i < 20_000; i++) Channel.fromEffect(Effect.void)
+      return Stream.runForEachChunk(toy(), (chunk) => Effect.sync(() => onChunk(chunk.length)))
+    }),
   "Stream.toPull loop": (onChunk) =>
     Effect.scoped(
       Effect.gen(function* () {

@@ -49,6 +49,11 @@ export interface MemoryJob {
    * `JSON.parse`, no effect-auth0 and no Effect.
    */
   readonly consumer?: "forEachChunk" | "pull" | "raw" | undefined
+  /**
+   * Drain the stream once before the baseline is taken, so that what is
+   * measured is a process whose JIT has already compiled Effect's stream code.
+   */
+  readonly warm?: boolean | undefined
 }
 
 export type Job = BurstJob | MemoryJob
@@ -187,6 +192,7 @@ const effectDrain = async (job: MemoryJob, operation: NonNullable<ReturnType<typ
       ),
     close: () => runtime.dispose()
   }
+  if (job.warm === true) await drain.run(() => {})
   return drain
 }
 
