@@ -245,6 +245,8 @@ const MEMORY_CASES: ReadonlyArray<{
   { op: "export", users: 100_000, params: {}, consumer: "pull" },
   { op: "export", users: 10_000, params: {}, warm: true },
   { op: "export", users: 100_000, params: {}, warm: true },
+  { op: "export", users: 10_000, params: {}, consumer: "pull", warm: true },
+  { op: "export", users: 100_000, params: {}, consumer: "pull", warm: true },
   { op: "export", users: 10_000, params: {}, consumer: "raw" },
   { op: "export", users: 100_000, params: {}, consumer: "raw" }
 ]
@@ -280,7 +282,9 @@ const scenarioMemory = async (): Promise<ReadonlyArray<MemoryRow>> => {
           const [result] = await runWorkers<MemoryResult>(
             [{ kind: "memory", op: c.op, server, params: c.params, consumer: c.consumer, warm: c.warm }],
             undefined,
-            heapCapArgs(c.heapCapMb)
+            // --expose-gc: the baseline is taken after a full GC, so that garbage from the set-up (or the
+            // warm-up export) is not counted as room the measured run may grow into for free.
+            ["--expose-gc", ...heapCapArgs(c.heapCapMb)]
           )
           runs.push(result!)
           if (result!.error !== undefined) break
@@ -482,23 +486,24 @@ const markdown = (
     "`created_at` ranges); `Users.export({})` creates an export job, polls it on the library's default",
     "schedule (from 500 ms, doubling; the fake answers `pending` once, then `completed`) and streams the gzipped NDJSON file. Each run",
     "is a fresh process that drains the stream while sampling `process.memoryUsage().rss` every 50 ms; RSS",
-    "growth is the peak minus the RSS after the layer was built and one request made. Each case runs",
+    "growth is the peak minus the RSS after the layer was built, one request made and a full GC. Each case runs",
     `${MEMORY_RUNS} times; the row is the run with the median RSS growth, and the last column has every run's. These tenants are`,
     "seeded by `username` rather than `email` (see `bench/server.ts`: seeding by email checks uniqueness with",
     "a scan over every user, quadratic at 100,000). V8 grows its heap lazily while allocation is high, so the",
     "peak RSS of an uncapped process says little about what the stream retains; the rows run with",
     "`--max-old-space-size=96 --max-semi-space-size=2` show it: a process that kept the users would crash there.",
-    "Part of the growth is how Effect runs a stream, and only in a process where the JIT has not yet compiled it:",
-    "drained with `Stream.runForEachChunk` (or any sink), each chunk goes to the sink through `Channel.fromEffect`, which",
-    "stores `op.effect = () => effect`. V8 allocates a function literal assigned to a property straight into the old",
-    "space while the function runs unoptimized; the dead closure still points at the chunk, so the chunk survives",
-    "scavenges until the next full GC and is promoted, and V8 then pretenures the objects of the chunk too.",
-    "`node --import tsx bench/retention.ts` shows it on a toy stream with no effect-auth0 code: old space +49 to +62 MB",
-    "with the sink, +5 to +7 MB after 20,000 warm-up calls of `Channel.fromEffect`, +4 to +5 MB with a `Stream.toPull`",
-    "loop. The rows drained with `Stream.toPull` measure the export without it; the rows marked \"the process's second",
-    'export" drain the same export once before the baseline, as a service that exports more than once does. The last',
-    "rows run the same export job with no library and no Effect (undici, `zlib.createGunzip`, lines split by hand,",
-    "`JSON.parse`): the floor, how much V8 grows its heap for this much allocation.",
+    "Part of the growth is how Effect runs a stream. Drained with `Stream.runForEachChunk` (or any sink), each chunk",
+    "goes to the sink through `Channel.fromEffect`, which stores `op.effect = () => effect`. While that function runs",
+    "unoptimized, V8 allocates a function literal assigned to a property straight into the old space; the dead closure",
+    "still points at the chunk, so the chunk survives scavenges until the next full GC and is promoted, and V8 then",
+    "pretenures the chunk's own objects too (Effect's array-backed `Chunk` node among them), a decision that outlives",
+    'the warm-up: the rows marked "the process\'s second export" drain the same export once before the baseline, as a',
+    "service that exports more than once does. `node --import tsx bench/retention.ts` shows the mechanism on a toy",
+    "stream with no effect-auth0 code: old space +49 to +62 MB with the sink, +5 to +7 MB after 20,000 warm-up calls",
+    "of `Channel.fromEffect`, +4 to +5 MB with a `Stream.toPull` loop. The rows drained with `Stream.toPull` measure",
+    "the export without it. The last rows run the same export job with no library and no Effect (undici,",
+    "`zlib.createGunzip`, lines split by hand, `JSON.parse`): the floor, how much V8 grows its heap for this much",
+    "allocation.",
     "",
     "| operation | tenant users | users received | first user after s | total s | users/s | peak RSS growth MB | peak heap growth MB | RSS growth of each run MB |",
     "|---|--:|--:|--:|--:|--:|--:|--:|--:|"
@@ -535,6 +540,7 @@ const markdown = (
     [undefined, false],
     ["pull", false],
     [undefined, true],
+    ["pull", true],
     ["raw", false]
   ] as const
   for (const [consumer, warm] of summaries) {
