@@ -272,8 +272,8 @@ const gunzip = <E, E2>(
         catch: corrupt
       })
     const feedChunk = (chunk: Uint8Array) => Effect.forEach(slices(chunk), write, { discard: true })
-    // A pull loop rather than `Stream.runForEach`: Effect's sink keeps each chunk alive long
-    // enough to be promoted, which grows the heap of a long download (see bench/retention.ts).
+    // A pull loop rather than `Stream.runForEach`: a sink hands each chunk over through a closure
+    // V8 allocates in the old space, which gets the chunk promoted (see bench/retention.ts).
     const feed = Effect.scoped(
       Effect.flatMap(Stream.toPull(bytes), (pull) =>
         Effect.iterate(true, {
@@ -322,10 +322,11 @@ const slices = (chunk: Uint8Array): Array<Uint8Array> => {
  * error (no query: a signed URL's query is a credential).
  *
  * One stage reads the decompressor and turns each piece of text into a chunk
- * of users: Effect keeps what passes between stages that run an effect per
- * chunk alive long enough to be promoted (see bench/retention.ts), so every
- * stage fewer is less of the heap a 100k export grows by, and per-line stages
- * cost more than the parsing anyway.
+ * of users. Each hand-over between stages that run an effect per chunk can
+ * get the chunk promoted (Effect's `Channel.fromEffect` closure, which V8
+ * allocates in the old space until the JIT compiles it: see
+ * bench/retention.ts), so every stage fewer is less of the heap a 100k export
+ * grows by; and per-line stages cost more than the parsing anyway.
  */
 export const decodeFile = <E>(
   bytes: Stream.Stream<Uint8Array, E>,
