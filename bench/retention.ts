@@ -68,13 +68,15 @@ const measure = async (name: string, drain: (onChunk: (n: number) => void) => Ef
   )
 }
 
+const sink = (onChunk: (n: number) => void) =>
+  Stream.runForEachChunk(toy(), (chunk) => Effect.sync(() => onChunk(chunk.length)))
+
 const drains: Record<string, (onChunk: (n: number) => void) => Effect.Effect<void>> = {
-  "Stream.runForEachChunk": (onChunk) =>
-    Stream.runForEachChunk(toy(), (chunk) => Effect.sync(() => onChunk(chunk.length))),
+  "Stream.runForEachChunk": sink,
   "Stream.runForEachChunk, fromEffect warmed up": (onChunk) =>
     Effect.suspend(() => {
       for (let i = 0; i < 20_000; i++) Channel.fromEffect(Effect.void)
-      return Stream.runForEachChunk(toy(), (chunk) => Effect.sync(() => onChunk(chunk.length)))
+      return sink(onChunk)
     }),
   "Stream.toPull loop": (onChunk) =>
     Effect.scoped(

@@ -200,13 +200,16 @@ const scenarioGet = async (): Promise<{ rows: ReadonlyArray<GetRow>; notes: Read
 
 type Consumer = "forEachChunk" | "pull" | "raw" | undefined
 
-/** How a row's export was drained, for its label. */
-const drainedWith = (consumer: Consumer): string =>
-  consumer === "pull"
-    ? "a `Stream.toPull` loop"
-    : consumer === "raw"
-      ? "undici, `zlib.createGunzip` and `JSON.parse`, no library"
-      : "`Stream.runForEachChunk`"
+/** What a memory case measures, for its row, its log line and the summary. */
+const describe = (c: {
+  readonly op: "stream" | "export"
+  readonly heapCapMb?: number | undefined
+  readonly consumer?: Consumer
+  readonly warm?: boolean | undefined
+}): string =>
+  c.consumer === "raw"
+    ? "the same export job with undici, `zlib.createGunzip` and `JSON.parse` (no library)"
+    : `Users.${c.op}${c.heapCapMb === undefined ? "" : `, \`--max-old-space-size=${c.heapCapMb}\``}${c.consumer === "pull" ? ", drained with `Stream.toPull`" : ""}${c.warm === true ? ", the process's second export" : ""}`
 
 interface MemoryRow {
   readonly op: "stream" | "export"
@@ -224,6 +227,7 @@ interface MemoryRow {
 const MEMORY_RUNS = 3
 
 const rssGrowth = (r: MemoryResult) => (r.peakRss - r.baselineRss) / 1024 / 1024
+const heapGrowth = (r: MemoryResult) => (r.peakHeap - r.baselineHeap) / 1024 / 1024
 
 const MEMORY_CASES: ReadonlyArray<{
   readonly op: "stream" | "export"
@@ -232,7 +236,7 @@ const MEMORY_CASES: ReadonlyArray<{
   /** Run the process with V8's old space capped: it crashes if memory grows with the users. */
   readonly heapCapMb?: number | undefined
   readonly consumer?: Consumer
-  /** Drain the same stream once first, so that Effect's stream code is compiled by the JIT when measured. */
+  /** Drain the same stream once first in the same process, as a service that exports more than once does. */
   readonly warm?: boolean | undefined
 }> = [
   { op: "stream", users: 5_000, params: {} },
@@ -268,7 +272,7 @@ const scenarioMemory = async (): Promise<ReadonlyArray<MemoryRow>> => {
   }
   try {
     for (const c of MEMORY_CASES) {
-      const name = `Users.${c.op} over ${c.users}${c.heapCapMb === undefined ? "" : `, old space capped at ${c.heapCapMb} MB`}${c.consumer === undefined ? "" : `, drained with ${drainedWith(c.consumer)}`}${c.warm === true ? ", after one export" : ""}`
+      const name = `${describe(c)}, ${c.users} users`
       const row = { op: c.op, tenantUsers: c.users, heapCapMb: c.heapCapMb, consumer: c.consumer, warm: c.warm }
       if (c.consumer !== "raw" && optionalOperation(c.op) === undefined) {
         log(`  ${name}: not available yet`)
@@ -510,10 +514,7 @@ const markdown = (
   )
   for (const row of memory) {
     const r = row.result
-    const op =
-      row.consumer === "raw"
-        ? "the same export job with undici, `zlib.createGunzip` and `JSON.parse` (no library)"
-        : `Users.${row.op}${row.heapCapMb === undefined ? "" : `, \`--max-old-space-size=${row.heapCapMb}\``}${row.consumer === "pull" ? ", drained with `Stream.toPull`" : ""}${row.warm === true ? ", the process's second export" : ""}`
+    const op = describe(row)
     if ("kind" in r && r.available && r.error === undefined) {
       push(
         `| ${op} | ${row.tenantUsers} | ${r.users} | ${(r.firstMs / 1000).toFixed(2)} | ${(r.elapsedMs / 1000).toFixed(2)} | ${((r.users / r.elapsedMs) * 1000).toFixed(0)} | ${mb(r.peakRss - r.baselineRss)} | ${mb(r.peakHeap - r.baselineHeap)} | ${(row.rssGrowths ?? []).map((g) => g.toFixed(1)).join(", ")} |`
@@ -534,28 +535,27 @@ const markdown = (
     )
     return row !== undefined && "kind" in row.result && row.result.error === undefined ? row.result : undefined
   }
-  const heapGrowth = (r: MemoryResult) => (r.peakHeap - r.baselineHeap) / 1024 / 1024
   const summaries = [
-    [undefined, false, "`Stream.runForEachChunk`, fresh process"],
-    ["pull", false, "`Stream.toPull` loop, fresh process"],
-    [undefined, true, "`Stream.runForEachChunk`, the process's second export"],
-    ["pull", true, "`Stream.toPull` loop, the process's second export"],
-    ["raw", false, "no library: undici, `zlib.createGunzip`, `JSON.parse` (the floor)"]
+    [undefined, false],
+    ["pull", false],
+    [undefined, true],
+    ["pull", true],
+    ["raw", false]
   ] as const
   push(
     "",
     "The target: memory grows by less than 20 MB from 10,000 to 100,000 users. Uncapped export rows above, the",
-    "median run of each (RSS after a GC keeps pages the heap then reuses, so a small RSS growth can read as 0; the",
-    "heap's growth is the steadier of the two):",
+    "median run of each, drained with `Stream.runForEachChunk` unless marked (RSS after a GC keeps pages the heap",
+    "then reuses, so a small RSS growth can read as 0; the heap's growth is the steadier of the two):",
     "",
-    "| `Users.export` drained with | RSS growth at 10k / 100k MB | RSS: 100k − 10k | heap growth at 10k / 100k MB | heap: 100k − 10k |",
+    "| export | RSS growth at 10k / 100k MB | RSS: 100k − 10k | heap growth at 10k / 100k MB | heap: 100k − 10k |",
     "|---|--:|--:|--:|--:|"
   )
-  for (const [consumer, warm, label] of summaries) {
+  for (const [consumer, warm] of summaries) {
     const [small, large] = [exportRun(10_000, consumer, warm), exportRun(100_000, consumer, warm)]
     if (small === undefined || large === undefined) continue
     push(
-      `| ${label} | ${rssGrowth(small).toFixed(1)} / ${rssGrowth(large).toFixed(1)} | ${(rssGrowth(large) - rssGrowth(small)).toFixed(1)} | ${heapGrowth(small).toFixed(1)} / ${heapGrowth(large).toFixed(1)} | ${(heapGrowth(large) - heapGrowth(small)).toFixed(1)} |`
+      `| ${describe({ op: "export", consumer, warm })}${consumer === "raw" ? " (the floor)" : ""} | ${rssGrowth(small).toFixed(1)} / ${rssGrowth(large).toFixed(1)} | ${(rssGrowth(large) - rssGrowth(small)).toFixed(1)} | ${heapGrowth(small).toFixed(1)} / ${heapGrowth(large).toFixed(1)} | ${(heapGrowth(large) - heapGrowth(small)).toFixed(1)} |`
     )
   }
   const burstTable = (rows: ReadonlyArray<BurstRow>) => {

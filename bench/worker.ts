@@ -50,8 +50,8 @@ export interface MemoryJob {
    */
   readonly consumer?: "forEachChunk" | "pull" | "raw" | undefined
   /**
-   * Drain the stream once before the baseline is taken, so that what is
-   * measured is a process whose JIT has already compiled Effect's stream code.
+   * Drain the stream once before the baseline is taken, as a service that
+   * exports more than once does.
    */
   readonly warm?: boolean | undefined
 }

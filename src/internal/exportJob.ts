@@ -354,7 +354,6 @@ export const decodeFile = <E>(
   }
   const corrupt = (cause: unknown) =>
     decodeError(`the export file is not valid gzip${cause instanceof Error ? ` (${cause.message})` : ""}`)
-  type Failure = Cause.Cause<Option.Option<E | Auth0Error.DecodeError>>
   return Stream.unwrapScoped(
     Effect.gen(function* () {
       const { fed, readable } = yield* gunzip(bytes, corrupt)
@@ -367,7 +366,7 @@ export const decodeFile = <E>(
       let rest = ""
       let ended = false
       // A bad line fails the stream only after the users before it are delivered: it waits here.
-      let failed: Failure | undefined
+      let failed: Auth0Error.DecodeError | undefined
       const decodeLine = (line: string, users: Array<ExportedUser>): Auth0Error.DecodeError | undefined => {
         const at = index++
         if (line.trim() === "") return undefined
@@ -389,29 +388,30 @@ export const decodeFile = <E>(
         rest = all.slice(from)
         return undefined
       }
-      // When the feed failed, the unfinished last line is dropped: the feed's error is what
-      // happened, not a half line that is not JSON.
-      const failFed = (
-        otherwise: Cause.Cause<E | Auth0Error.DecodeError>
+      const failWith = (
+        cause: Cause.Cause<E | Auth0Error.DecodeError>
       ): Effect.Effect<never, Option.Option<E | Auth0Error.DecodeError>> =>
-        Effect.failCause(Cause.map(fed() ?? otherwise, Option.some))
+        Effect.failCause(Cause.map(cause, Option.some))
       const next: Effect.Effect<Chunk.Chunk<ExportedUser>, Option.Option<E | Auth0Error.DecodeError>> = Effect.suspend(
         () => {
-          if (failed !== undefined) return Effect.failCause(failed)
+          if (failed !== undefined) return Effect.fail(Option.some(failed))
           if (ended) return Effect.fail(Option.none())
+          // Once the feed failed, its cause is the stream's and the unfinished last line is dropped:
+          // the feed's error is what happened, not a half line that is not JSON.
           return Effect.matchCauseEffect(read, {
-            onFailure: failFed,
+            onFailure: (cause) => failWith(fed() ?? cause),
             onSuccess: (result) => {
               const users: Array<ExportedUser> = []
               let error: Auth0Error.DecodeError | undefined
               if (result.done) {
-                if (fed() !== undefined) return failFed(Cause.empty)
+                const feedFailed = fed()
+                if (feedFailed !== undefined) return failWith(feedFailed)
                 ended = true
                 error = decodeLines(decoder.decode(), users) ?? decodeLine(rest, users)
               } else {
                 error = decodeLines(decoder.decode(result.value, { stream: true }), users)
               }
-              if (error !== undefined) failed = Cause.fail(Option.some(error))
+              failed = error
               return users.length === 0 ? next : Effect.succeed(Chunk.unsafeFromArray(users))
             }
           })
