@@ -5,6 +5,7 @@ import type * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as Headers from "@effect/platform/Headers"
 import * as Duration from "effect/Duration"
 import * as Auth0Error from "../Auth0Error.js"
+import * as HeaderTime from "./headerTime.js"
 
 interface Where {
   readonly method: string
@@ -34,34 +35,35 @@ const readBody = (text: string): { errorCode?: string; description?: string } =>
   }
 }
 
-const headerNumber = (headers: Headers.Headers, name: string): number | undefined => {
-  const raw = headers[name]
-  if (raw === undefined || raw.trim() === "") return undefined
+/** A rate-limit figure: a non-negative decimal integer, as Auth0 sends them (not `0x10`, `-1` or `1e3`). */
+const headerCount = (headers: Headers.Headers, name: string): number | undefined => {
+  const raw = headers[name]?.trim()
+  if (raw === undefined || !/^\d+$/.test(raw)) return undefined
   const n = Number(raw)
   return Number.isFinite(n) ? n : undefined
 }
 
 /** The tenant bucket's figures, present on successes and 429s alike. */
 export const rateLimitHeaders = (headers: Headers.Headers) => ({
-  limit: headerNumber(headers, "x-ratelimit-limit"),
-  remaining: headerNumber(headers, "x-ratelimit-remaining"),
-  reset: headerNumber(headers, "x-ratelimit-reset")
+  limit: headerCount(headers, "x-ratelimit-limit"),
+  remaining: headerCount(headers, "x-ratelimit-remaining"),
+  reset: headerCount(headers, "x-ratelimit-reset")
 })
 
 /**
- * How long Auth0 asked us to wait: `Retry-After` (seconds or an HTTP date),
- * else until `X-RateLimit-Reset` (epoch seconds, a timestamp and not a delta).
+ * How long Auth0 asked us to wait: `Retry-After` (delay-seconds or an HTTP
+ * date), else until `X-RateLimit-Reset` (epoch seconds, a timestamp and not a
+ * delta). Both instants are read against the answer's `Date` (the server's
+ * clock, see `HeaderTime.serverNow`), and every wait is at most a day; a
+ * `Retry-After` outside RFC 9110's grammar is ignored.
  */
 export const retryAfter = (headers: Headers.Headers, nowMillis: number): Duration.Duration | undefined => {
+  const server = HeaderTime.serverNow(headers, nowMillis)
   const after = headers["retry-after"]
-  if (after !== undefined && after.trim() !== "") {
-    const seconds = Number(after)
-    if (Number.isFinite(seconds)) return Duration.seconds(Math.max(0, seconds))
-    const date = Date.parse(after)
-    if (!Number.isNaN(date)) return Duration.millis(Math.max(0, date - nowMillis))
-  }
-  const reset = headerNumber(headers, "x-ratelimit-reset")
-  return reset === undefined ? undefined : Duration.millis(Math.max(0, reset * 1000 - nowMillis))
+  const asked = after === undefined ? undefined : HeaderTime.retryAfterMillis(after, server)
+  if (asked !== undefined) return Duration.millis(asked)
+  const reset = headerCount(headers, "x-ratelimit-reset")
+  return reset === undefined ? undefined : Duration.millis(HeaderTime.boundedWait(reset * 1000, server))
 }
 
 /**
