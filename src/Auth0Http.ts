@@ -108,6 +108,15 @@ export interface CommonOptions {
    * 429s. Shared by every fiber that uses this layer. Default true.
    */
   readonly pacing?: boolean | undefined
+  /**
+   * The longest the pacer holds a request on one reading of the bucket. Auth0's
+   * buckets refill within a second or so, so a reading that says "empty" for
+   * longer (a reset a year ahead, a proxy's stale header) is read again: at the
+   * bound the request at the head of the queue is sent as a probe, and its
+   * answer is the new reading. One probe per bound, never the whole queue.
+   * Default 10 seconds.
+   */
+  readonly maxPacingWait?: Duration.DurationInput | undefined
   /** At most this many requests in flight at once from this layer. Default: no limit. */
   readonly maxConcurrency?: number | undefined
   /** Wrap the `HttpClient` (proxies, extra headers, tracing). */
@@ -348,7 +357,10 @@ export const make = (
     const timeout = Duration.decode(options.timeout ?? "30 seconds")
     const retry = options.retry === undefined ? Retry.defaultPolicy : options.retry
     // Off means not there at all: neither the pacer's gate nor a semaphore on the path of every request.
-    const pacer = options.pacing === false ? undefined : yield* Pacer.make
+    const pacer =
+      options.pacing === false
+        ? undefined
+        : yield* Pacer.make({ maxWait: Duration.decode(options.maxPacingWait ?? "10 seconds") })
     const concurrency =
       options.maxConcurrency === undefined
         ? identity

@@ -12,12 +12,23 @@
  * rate without knowing about each other: when one of them stops, the level
  * rises and the others take over its part.
  *
+ * No reading holds a request for longer than `maxWait`. Auth0's buckets refill
+ * within a second to a minute, so a reset further ahead (a year; a proxy's
+ * stale header) is wrong, and a bucket that reads empty for longer is read
+ * again: the request at the head of the queue goes out as a probe, and its
+ * answer is the new reading. One probe per `maxWait`, not the whole queue.
+ * The reset is an instant of the tenant's clock, counted from the answer's
+ * `Date` (see `headerTime.ts`), so a client clock off the server's neither
+ * stalls nor floods.
+ *
  * One pacer serves every fiber of an `Auth0Http` layer.
  */
 import type * as Headers from "@effect/platform/Headers"
 import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import { rateLimitHeaders } from "./errors.js"
+import { serverNow } from "./headerTime.js"
 
 interface Reading {
   readonly at: number
@@ -48,8 +59,6 @@ const PROBE_MILLIS = 20
 const FULL_DOUBLING_MILLIS = 100
 /** The first rate when the readings show no refill left over for this pacer (others spend it all). */
 const FIRST_RATE = 1 / 1_000
-/** Never wait longer than this on one reading; a new reading will come. */
-const MAX_WAIT_MILLIS = 60_000
 
 export interface Pacer {
   /** Wait until a token is likely there, then count the request as in flight. */
@@ -62,11 +71,19 @@ export interface Pacer {
 
 const clamp = (min: number, max: number, x: number) => Math.min(max, Math.max(min, x))
 
-export const make: Effect.Effect<Pacer> = Effect.gen(function* () {
+export interface Options {
+  /** The longest the request at the head of the queue is held, and the longest a reading is trusted. */
+  readonly maxWait: Duration.Duration
+}
+
+export const make: (options: Options) => Effect.Effect<Pacer> = Effect.fnUntraced(function* (options: Options) {
+  const maxWait = Duration.toMillis(options.maxWait)
   // Plain state: every change happens inside one synchronous step, so fibers cannot interleave inside it.
   let limit: number | undefined
   let remaining: number | undefined
+  /** When the bucket next refills, on our clock; and when it was last read. */
   let resetAt = 0
+  let readAt = 0
   let inFlight = 0
   let served = 0
   let answered = false
@@ -124,15 +141,18 @@ export const make: Effect.Effect<Pacer> = Effect.gen(function* () {
       if (known >= 1 && inFlight === 0 && waiting === 1) return 0
       // Else the known tokens are spread over the span the first estimate needs; none left: await the reset.
       if (known >= 1) return Math.max(0, creditAt + Math.max(PROBE_MILLIS, Math.ceil(MIN_SPAN_MILLIS / known)) - now)
-      if (now >= resetAt) return inFlight === 0 ? 0 : 10
-      return Math.min(Math.max(1, resetAt - now), MAX_WAIT_MILLIS)
+      // An empty reading is trusted until the reset or for maxWait, whichever comes first; then one request
+      // (not every queued one) reads the bucket again.
+      const until = Math.min(resetAt, readAt + maxWait)
+      if (now >= until) return inFlight === 0 ? 0 : 10
+      return Math.max(1, until - now)
     }
     const effective = rate * clamp(0.3, 2, 1 + (KP * (remaining - steerTo(limit, rate))) / limit)
     credit = Math.min(1, credit + effective * (now - creditAt))
     creditAt = now
     if (credit >= 1) return 0
     held = true
-    return Math.min(Math.max(1, Math.ceil((1 - credit) / effective)), MAX_WAIT_MILLIS)
+    return Math.max(1, Math.ceil((1 - credit) / effective))
   }
 
   const paced = Effect.acquireUseRelease(
@@ -140,11 +160,15 @@ export const make: Effect.Effect<Pacer> = Effect.gen(function* () {
     () =>
       gate.withPermits(1)(
         Effect.gen(function* () {
+          // The head of the queue waits at most maxWait, whatever the readings say (or while none comes).
+          const since = yield* Clock.currentTimeMillis
           for (;;) {
             const now = yield* Clock.currentTimeMillis
             const millis = wait(now)
             if (millis === 0) break
-            yield* Effect.sleep(millis)
+            const left = since + maxWait - now
+            if (left <= 0) break
+            yield* Effect.sleep(Math.min(millis, left))
           }
           const now = yield* Clock.currentTimeMillis
           if (credit >= 1) credit -= 1
@@ -202,7 +226,9 @@ export const make: Effect.Effect<Pacer> = Effect.gen(function* () {
       const size = figures.limit ?? limit ?? figures.remaining
       limit = size
       remaining = figures.remaining
-      resetAt = figures.reset !== undefined ? figures.reset * 1000 : now + 1000
+      // Counted from the server's clock as it answered, so that our clock's skew does not count.
+      resetAt = figures.reset !== undefined ? now + (figures.reset * 1000 - serverNow(headers, now)) : now + 1000
+      readAt = now
       // A 429 took no token.
       if (status !== 429) served++
       steer(now, status, remaining, size)
