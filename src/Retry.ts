@@ -3,10 +3,11 @@
  *
  * A 429 is always retried: Auth0 rejected the request, so sending it again is
  * safe. The wait is what Auth0 asked for (`Retry-After`, else until
- * `X-RateLimit-Reset`), else exponential backoff with jitter. 5xx, 408,
- * timeouts and transport failures are retried only for GET, PUT and DELETE
- * (see {@link Auth0Error.isRetryable}). Every wait is capped and the number of
- * retries bounded; both are interruptible like any `Effect.sleep`.
+ * `X-RateLimit-Reset`, both read on the server's clock), else exponential
+ * backoff with jitter. 5xx, 408, timeouts and transport failures are retried
+ * only for GET, PUT and DELETE (see {@link Auth0Error.isRetryable}). Every
+ * wait is capped at `maxDelay` and the number of retries bounded; both are
+ * interruptible like any `Effect.sleep`.
  *
  * @since 0.1.0
  */
@@ -25,7 +26,11 @@ export interface Options {
   readonly times?: number | undefined
   /** First backoff step when Auth0 gave no delay. Default 500 millis. */
   readonly base?: Duration.DurationInput | undefined
-  /** No single wait is longer than this, whatever Auth0 asks. Default 60 seconds. */
+  /**
+   * No single wait is longer than this, whatever Auth0 asks: a 429 whose
+   * `Retry-After` or `X-RateLimit-Reset` is further ahead (a year) is retried
+   * after `maxDelay`. Default 60 seconds.
+   */
   readonly maxDelay?: Duration.DurationInput | undefined
 }
 

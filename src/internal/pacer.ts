@@ -13,8 +13,8 @@
  * rises and the others take over its part.
  *
  * No reading holds a request for longer than `maxWait`. Auth0's buckets refill
- * within a second to a minute, so a reset further ahead (a year; a proxy's
- * stale header) is wrong, and a bucket that reads empty for longer is read
+ * within a second or so, so a reset far ahead (a year; a proxy's stale header)
+ * is wrong, and a bucket that reads empty for longer than `maxWait` is read
  * again: the request at the head of the queue goes out as a probe, and its
  * answer is the new reading. One probe per `maxWait`, not the whole queue.
  * The reset is an instant of the tenant's clock, counted from the answer's
