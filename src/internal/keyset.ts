@@ -149,8 +149,10 @@ const pop = (plan: Plan, position: Position): Position | null => {
  * Deliver the users of the page fetched at `position` that come after it,
  * and find the next position. Users the page holds that sort before the
  * position (a multi-valued field matching the range by another value), or
- * that were delivered already at the position's value or at a pinned one,
- * are not delivered again.
+ * that were delivered already at the position's value or at a pinned one
+ * (a cursor's `seen` and `skip`), are not delivered again. A walk from a
+ * position it made itself never needs `seen` or `skip`: the users at a
+ * page's last key are left to the next page.
  */
 export const step = <U extends User>(
   plan: Plan,
@@ -165,77 +167,72 @@ export const step = <U extends User>(
   const at = position.at
   const seen = at !== null && !at.done && at.seen.length > 0 ? new Set(at.seen) : undefined
   const skip = depth > 0 ? new Set(position.pins.flatMap((pin) => pin.skip)) : undefined
-  const delivered: Array<U> = []
-  const after: Array<Position> = []
   /** The users at or past the position, in the page's order: what the next position is read from. */
-  const ordered: Array<{ readonly id: string; readonly key: Key }> = []
-  /** Ids met at the latest key, for the cursor of each user. */
-  let run: Array<string> = at !== null && !at.done ? [...at.seen] : []
-  let runKey: Key | undefined = at?.value
+  const ordered: Array<{ readonly user: U; readonly key: Key; readonly again: boolean }> = []
 
   for (const user of users) {
-    if (
-      !position.pins.every((pin, i) => {
-        const key = levels[i]!.keyOf(user)
-        return isKey(key) && same(key, pin.value)
-      })
-    )
-      continue
+    const pinned = position.pins.every((pin, i) => {
+      const key = levels[i]!.keyOf(user)
+      return isKey(key) && same(key, pin.value)
+    })
+    if (!pinned) continue
     const key = current.keyOf(user)
     if (!isKey(key)) {
       return {
-        delivered,
-        positions: after,
+        delivered: [],
+        positions: [],
         next: `the sort field ${current.field} holds a value that is neither a string nor a number, which no range can walk past`
       }
     }
     const c = at === null ? 1 : current.direction * Merge.compareKeys(key, at.value)
     if (c < 0 || (c === 0 && at!.done)) continue
-    ordered.push({ id: user.user_id, key })
-    if (positions) {
-      if (runKey === undefined || !same(key, runKey)) {
-        run = []
-        runKey = key
-      }
-      run.push(user.user_id)
-    }
-    if ((c === 0 && seen?.has(user.user_id) === true) || skip?.has(user.user_id) === true) continue
-    delivered.push(user)
-    if (positions)
-      after.push({ phase: position.phase, pins: position.pins, at: { value: key, seen: [...run], done: false } })
+    const again = (c === 0 && seen?.has(user.user_id) === true) || skip?.has(user.user_id) === true
+    ordered.push({ user, key, again })
   }
 
-  if (users.length < perPage) return { delivered, positions: after, next: pop(plan, position) }
-  if (ordered.length === 0) {
-    return {
-      delivered,
-      positions: after,
-      next: `a full page of ${current.field} held no user past the last one delivered`
+  /** Deliver `ordered` up to `end`, each user with the position after it when asked for. */
+  const deliver = (end: number, next: Position | null | string): Step<U> => {
+    const delivered: Array<U> = []
+    const after: Array<Position> = []
+    // The ids delivered at the latest key: a cursor in the middle of users that share a key holds them.
+    let run: Array<string> = at !== null && !at.done ? [...at.seen] : []
+    let runKey: Key | undefined = at?.value
+    for (let i = 0; i < end; i++) {
+      const { again, key, user } = ordered[i]!
+      if (positions) {
+        if (runKey === undefined || !same(key, runKey)) {
+          run = []
+          runKey = key
+        }
+        run.push(user.user_id)
+      }
+      if (again) continue
+      delivered.push(user)
+      if (positions) {
+        after.push({ phase: position.phase, pins: position.pins, at: { value: key, seen: [...run], done: false } })
+      }
     }
+    return { delivered, positions: after, next }
   }
+
+  if (users.length < perPage) return deliver(ordered.length, pop(plan, position))
+  if (ordered.length === 0) return deliver(0, `a full page of ${current.field} held no user past the last position`)
+  // The users at the page's last key may go on on the next page: leave them to it, which starts at that key,
+  // so that a position holds a key and not the ids seen at it.
   const last = ordered[ordered.length - 1]!.key
-  const atLast = ordered.filter((entry) => same(entry.key, last)).map((entry) => entry.id)
-  if (atLast.length < ordered.length) {
-    return {
-      delivered,
-      positions: after,
-      next: { phase: position.phase, pins: position.pins, at: { value: last, seen: atLast, done: false } }
-    }
+  let trailing = ordered.length
+  while (trailing > 0 && same(ordered[trailing - 1]!.key, last)) trailing--
+  if (trailing > 0) {
+    return deliver(trailing, { phase: position.phase, pins: position.pins, at: { value: last, seen: [], done: false } })
   }
-  // A whole page at one value: walk the users at it by the next key of the chain.
-  if (depth + 1 >= levels.length) {
-    return { delivered, positions: after, next: `more than a page of users share one ${current.field}` }
-  }
+  // A whole page at one value: walk the users at it by the next key of the chain, then go on past it.
+  if (depth + 1 >= levels.length) return deliver(0, `more than a page of users share one ${current.field}`)
   const before = at !== null && !at.done && same(at.value, last) ? at.seen : []
-  return {
-    delivered,
-    positions: after,
-    next: {
-      phase: position.phase,
-      pins: [...position.pins, { value: last, skip: [...new Set([...before, ...atLast])] }],
-      at: null
-    }
-  }
+  return deliver(0, {
+    phase: position.phase,
+    pins: [...position.pins, { value: last, skip: before }],
+    at: null
+  })
 }
 
 /**
