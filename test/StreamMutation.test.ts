@@ -64,7 +64,7 @@ describe("Users.stream while the consumer changes the users", () => {
   }
 
   for (const sort of ["created_at:1", "created_at:-1", "logins_count:1"]) {
-    it.effect(`users deleted and created during the walk (${sort})`, () =>
+    it.effect(`users updated out of the query, deleted and created during the walk (${sort})`, () =>
       Effect.gen(function* () {
         const trials = yield* seedTrials(1200)
         // Users.create stamps created_at from the clock: after every seeded user.
@@ -82,6 +82,7 @@ describe("Users.stream while the consumer changes the users", () => {
             Effect.gen(function* () {
               delivered.push(user.user_id)
               pending.splice(pending.indexOf(user.user_id), 1)
+              yield* Users.update(user.user_id, { app_metadata: { plan: "paid" } })
               if (++n % 10 !== 0) return
               // Delete two users the walk has not reached; create one that matches.
               for (const id of pending.length > 250 ? pending.splice(-2) : []) {
