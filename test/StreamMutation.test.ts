@@ -10,7 +10,7 @@ const T0 = Date.UTC(2024, 0, 1)
 
 /**
  * `count` trial users of acme.test, and as many that do not match. created_at
- * comes in threes per millisecond, plus one block of 250 in one millisecond;
+ * comes in threes per millisecond, plus one block of 800 in one millisecond (a quarter of them match);
  * logins_count has 7 values, so every sort has tie groups larger than a page.
  */
 const seedTrials = (count: number) =>
@@ -22,7 +22,7 @@ const seedTrials = (count: number) =>
           return {
             connection: DB,
             email: `u${String(k).padStart(5, "0")}@${i % 2 === 0 ? "acme.test" : "other.test"}`,
-            created_at: new Date(T0 + (k < 250 ? 0 : Math.floor(k / 3)) * 1000).toISOString(),
+            created_at: new Date(T0 + (k < 800 ? 0 : Math.floor(k / 3)) * 1000).toISOString(),
             logins_count: k % 7,
             app_metadata: { plan: i % 4 === 2 ? "paid" : "trial" }
           }
