@@ -99,6 +99,22 @@ describe("Users.stream", () => {
   )
 })
 
+describe("Users.stream past a pinned value", () => {
+  it.effect("a value shared by more than a page, then values it is a prefix of: each user once, in order", () =>
+    Effect.gen(function* () {
+      // 150 users at nickname "2017" are walked by created_at, then the walk goes on at nickname:{"2017" TO *].
+      const seeded = yield* seed(260, spread, (i) => ({
+        nickname: i < 150 ? "2017" : `2017${String.fromCharCode(97 + (i % 20))}`
+      }))
+      for (const sort of ["nickname:1", "nickname:-1"]) {
+        const users = Chunk.toReadonlyArray(yield* Stream.runCollect(Users.stream({ sort })))
+        assertSortedLike(users, yield* fakeOrder(sort), sort)
+        assert.strictEqual(users.length, seeded.length, sort)
+      }
+    }).pipe(Effect.provide(FakeAuth0.layer()))
+  )
+})
+
 /** Users in the fake's own order: its `q` filter and its comparator, over the whole store. */
 const fakeOrder = (sort: string, q?: string) =>
   Effect.map(FakeAuth0.Tenant.pipe(Effect.flatMap((tenant) => tenant.users)), (all) => {
