@@ -536,68 +536,65 @@ const walkProjection = (params: ProjectionParams, roots: ReadonlyArray<string>) 
     { request: { fields: params.fields, include_fields: params.include_fields }, drop: [] }
   )
 
+const limitExceeded = (q: string, total: number, detail: string) =>
+  new Auth0Error.LimitExceeded({ method: "GET", path: USERS_PATH, total, scope: `q=${q}`, detail })
+
+/** A sort Auth0 refuses anyway (it answers the first page with BadRequest): one query, LimitExceeded past the cap. */
+const offsetUsers = (params: StreamParams, sort: string) => {
+  const fetch = (page: number) =>
+    Effect.map(list({ ...params, sort, page, per_page: STREAM_PAGE }), (p) => ({ ...p, items: p.users }))
+  return Stream.unwrap(
+    Effect.map(fetch(0), (first) =>
+      Paging.pagesFrom(first, fetch, {
+        perPage: STREAM_PAGE,
+        stopAtCap: false,
+        limitExceeded: (total) => limitExceeded(params.q ?? "", total, `the sort ${sort} cannot be walked by key`)
+      })
+    )
+  )
+}
+
+/** The keyset walk of `plan` from `params.after`; `deliver` gets the cursor after each user only with `positions`. */
 const walkUsers = <A>(
   params: StreamParams,
+  plan: Keyset.Plan,
+  sort: string,
   positions: boolean,
-  deliver: (user: User, cursor: () => StreamCursor) => A
+  deliver: (user: User, cursor: StreamCursor | undefined) => A
 ) => {
-  const sort = params.sort ?? "created_at:1"
-  const limitExceeded = (q: string, total: number, detail: string) =>
-    new Auth0Error.LimitExceeded({ method: "GET", path: USERS_PATH, total, scope: `q=${q}`, detail })
-  return Option.match(Keyset.plan(params.q, sort), {
-    onNone: () => {
-      if (positions || params.after !== undefined) {
-        return Stream.fail(
-          invalidCursor(`cannot be kept for the sort ${sort}, which Auth0 does not sort users by`)
-        ) as Stream.Stream<A, Auth0Error.BadRequest>
-      }
-      // A sort Auth0 refuses anyway (it answers the first page with BadRequest), or one it might
-      // accept that no keyset can walk: one query, and LimitExceeded past the cap.
-      const fetch = (page: number) =>
-        Effect.map(list({ ...params, sort, page, per_page: STREAM_PAGE }), (p) => ({ ...p, items: p.users }))
-      return Stream.unwrap(
-        Effect.map(fetch(0), (first) =>
-          Paging.pagesFrom(first, fetch, {
-            perPage: STREAM_PAGE,
-            stopAtCap: false,
-            limitExceeded: (total) => limitExceeded(params.q ?? "", total, `the sort ${sort} cannot be walked by key`)
-          })
-        )
-      ).pipe(Stream.map((user) => deliver(user, () => Keyset.START as StreamCursor)))
-    },
-    onSome: (plan) => {
-      const roots = [...new Set([Option.getOrThrow(Merge.sortOrder(sort)).root, "created_at"])]
-      const { drop, request } = walkProjection(params, roots)
-      const strip = (user: User): User => drop.reduce((u, root) => Merge.omit(u, root), user)
-      const start = Effect.suspend(() => {
-        if (params.after === undefined) return Effect.succeed(Keyset.START)
-        const decoded = Schema.decodeUnknownOption(StreamCursor)(params.after)
-        if (Option.isNone(decoded)) return Effect.fail(invalidCursor("is not a Users.StreamCursor"))
-        const { stream, ...position } = decoded.value
-        if (stream !== plan.fingerprint) return Effect.fail(invalidCursor("was made for another q or sort"))
-        if (!Keyset.fits(plan, position)) return Effect.fail(invalidCursor("does not fit this sort"))
-        return Effect.succeed<Keyset.Position>(position)
-      })
-      return Stream.unwrap(
-        Effect.map(start, (from) =>
-          Keyset.walk({
-            plan,
-            start: from,
-            perPage: STREAM_PAGE,
-            positions,
-            fetch: (q, order) =>
-              Effect.map(
-                list({ ...params, ...request, q, sort: order, page: 0, per_page: STREAM_PAGE }),
-                (page) => page.users
-              ),
-            deliver: (user, position) =>
-              deliver(drop.length === 0 ? user : strip(user), () => ({ stream: plan.fingerprint, ...position! })),
-            stuck: (q, detail) => limitExceeded(q, STREAM_PAGE, detail)
-          })
-        )
-      )
-    }
+  const roots = [...new Set([Option.getOrThrow(Merge.sortOrder(sort)).root, "created_at"])]
+  const { drop, request } = walkProjection(params, roots)
+  const strip = (user: User): User => drop.reduce((u, root) => Merge.omit(u, root), user)
+  const start = Effect.suspend(() => {
+    if (params.after === undefined) return Effect.succeed(Keyset.START)
+    const decoded = Schema.decodeUnknownOption(StreamCursor)(params.after)
+    if (Option.isNone(decoded)) return Effect.fail(invalidCursor("is not a Users.StreamCursor"))
+    const { stream, ...position } = decoded.value
+    if (stream !== plan.fingerprint) return Effect.fail(invalidCursor("was made for another q or sort"))
+    if (!Keyset.fits(plan, position)) return Effect.fail(invalidCursor("does not fit this sort"))
+    return Effect.succeed<Keyset.Position>(position)
   })
+  return Stream.unwrap(
+    Effect.map(start, (from) =>
+      Keyset.walk({
+        plan,
+        start: from,
+        perPage: STREAM_PAGE,
+        positions,
+        fetch: (q, order) =>
+          Effect.map(
+            list({ ...params, ...request, q, sort: order, page: 0, per_page: STREAM_PAGE }),
+            (page) => page.users
+          ),
+        deliver: (user, position) =>
+          deliver(
+            drop.length === 0 ? user : strip(user),
+            position === undefined ? undefined : { stream: plan.fingerprint, ...position }
+          ),
+        stuck: (q, detail) => limitExceeded(q, STREAM_PAGE, detail)
+      })
+    )
+  )
 }
 
 /**
@@ -640,7 +637,18 @@ const walkUsers = <A>(
  * @since 0.1.0
  * @category streams
  */
-export const stream = (params: StreamParams = {}) => walkUsers(params, false, (user) => user)
+export const stream = (
+  params: StreamParams = {}
+): Stream.Stream<User, Auth0Error.For<never> | Auth0Error.LimitExceeded, Auth0Http> => {
+  const sort = params.sort ?? "created_at:1"
+  return Option.match(Keyset.plan(params.q, sort), {
+    onNone: () =>
+      params.after === undefined
+        ? offsetUsers(params, sort)
+        : Stream.fail(invalidCursor(`does not fit the sort ${sort}, which Auth0 does not sort users by`)),
+    onSome: (plan) => walkUsers(params, plan, sort, false, (user) => user)
+  })
+}
 
 /**
  * `stream`, each user with the cursor that resumes the walk after it: store
@@ -665,8 +673,19 @@ export const stream = (params: StreamParams = {}) => walkUsers(params, false, (u
  * @since 0.1.0
  * @category streams
  */
-export const streamWithCursor = (params: StreamParams = {}) =>
-  walkUsers(params, true, (user, cursor) => ({ user, cursor: cursor() }))
+export const streamWithCursor = (
+  params: StreamParams = {}
+): Stream.Stream<
+  { readonly user: User; readonly cursor: StreamCursor },
+  Auth0Error.For<never> | Auth0Error.LimitExceeded,
+  Auth0Http
+> => {
+  const sort = params.sort ?? "created_at:1"
+  return Option.match(Keyset.plan(params.q, sort), {
+    onNone: () => Stream.fail(invalidCursor(`cannot be kept for the sort ${sort}, which Auth0 does not sort users by`)),
+    onSome: (plan) => walkUsers(params, plan, sort, true, (user, cursor) => ({ user, cursor: cursor! }))
+  })
+}
 
 /**
  * @since 0.1.0
