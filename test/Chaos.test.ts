@@ -74,7 +74,7 @@ describe("against a rate-limited, faulty served tenant", () => {
   )
 
   it.scopedLive(
-    "Users.stream sorted by email (the k-way merge): every user once, in email order",
+    "Users.stream sorted by email (keyset on email): every user once, in email order",
     () =>
       Effect.gen(function* () {
         const { seeded, client } = yield* chaotic(2100)

@@ -1,18 +1,15 @@
 /**
- * What `Users.stream` needs to deliver a search in any sort past Auth0's cap:
- * the order Auth0 sorts users in, computed client-side, and a k-way merge of
- * sorted runs that each hold one page at a time.
+ * What `Users.stream` needs to walk a search in any sort by keyset: the key
+ * Auth0 sorts each user by, computed client-side the way Auth0 computes it,
+ * and a projection that keeps that key in every user fetched.
  */
-import * as Chunk from "effect/Chunk"
-import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import * as Stream from "effect/Stream"
 
 // ---------------------------------------------------------------------------------------------
 // The sort order
 // ---------------------------------------------------------------------------------------------
 
-type SortKey = string | number | boolean
+export type SortKey = string | number | boolean
 
 /** Auth0 lower-cases these when indexing, so it sorts them ignoring case. */
 const FOLDED: ReadonlySet<string> = new Set(["email", "email.domain", "name", "given_name", "family_name", "nickname"])
@@ -52,7 +49,7 @@ const firstKey = (
 /** Numbers before booleans before strings, as Auth0 answers when one field holds several types. */
 const typeRank = (key: SortKey): number => (typeof key === "number" ? 0 : typeof key === "boolean" ? 1 : 2)
 
-const compareKeys = (a: SortKey, b: SortKey): number =>
+export const compareKeys = (a: SortKey, b: SortKey): number =>
   typeof a !== typeof b ? typeRank(a) - typeRank(b) : a < b ? -1 : a > b ? 1 : 0
 
 /** How Auth0 orders users for one `sort` parameter. */
@@ -60,6 +57,9 @@ export interface SortOrder {
   readonly field: string
   /** The top-level property that holds the field: what a `fields` projection must keep. */
   readonly root: string
+  readonly direction: 1 | -1
+  /** The value Auth0 sorts `user` by (case-folded where Auth0 folds), `undefined` when it has none. */
+  readonly keyOf: (user: Readonly<Record<string, unknown>>) => SortKey | undefined
   readonly compare: (a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>) => number
 }
 
@@ -86,6 +86,8 @@ export const sortOrder = (sort: string): Option.Option<SortOrder> => {
   return Option.some({
     field,
     root: path[0]!,
+    direction,
+    keyOf,
     compare: (a, b) => {
       const ka = keyOf(a)
       const kb = keyOf(b)
@@ -139,113 +141,3 @@ export const omit = <U extends object>(user: U, key: string): U => {
   const { [key]: _dropped, ...rest } = user as Record<string, unknown>
   return rest as U
 }
-
-// ---------------------------------------------------------------------------------------------
-// k-way merge
-// ---------------------------------------------------------------------------------------------
-
-/** A sorted run read a page at a time: the items in hand, and how to fetch the rest once they are used. */
-export interface Run<A, E, R> {
-  readonly items: ReadonlyArray<A>
-  readonly rest: Option.Option<Effect.Effect<Run<A, E, R>, E, R>>
-}
-
-/**
- * Merge runs that are each sorted by `compare` into one sorted stream; equal
- * items come from the lower-indexed run first. A run's next page is fetched
- * only when its current one is used up, and dropped before: memory holds one
- * page per run, plus the chunk of at most `chunkSize` being emitted.
- */
-export const mergeSorted = <A, E, R>(
-  runs: ReadonlyArray<Run<A, E, R>>,
-  compare: (a: A, b: A) => number,
-  chunkSize: number
-): Stream.Stream<A, E, R> =>
-  Stream.suspend(() => {
-    const items: Array<ReadonlyArray<A>> = runs.map((run) => run.items)
-    const rests = runs.map((run) => run.rest)
-    const positions = runs.map(() => 0)
-    /** Indices of the runs with items in hand, a binary min-heap by (head item, index). */
-    const heap: Array<number> = []
-    /** Runs whose items are used up but that may have more. */
-    let dry = runs.map((_, i) => i)
-
-    const before = (i: number, j: number): boolean => {
-      const c = compare(items[i]![positions[i]!]!, items[j]![positions[j]!]!)
-      return c < 0 || (c === 0 && i < j)
-    }
-    const swap = (x: number, y: number) => {
-      const t = heap[x]!
-      heap[x] = heap[y]!
-      heap[y] = t
-    }
-    const up = (at: number) => {
-      for (let child = at; child > 0;) {
-        const parent = (child - 1) >> 1
-        if (!before(heap[child]!, heap[parent]!)) return
-        swap(child, parent)
-        child = parent
-      }
-    }
-    const down = (at: number) => {
-      for (let parent = at; ;) {
-        const left = 2 * parent + 1
-        const least =
-          left + 1 < heap.length && before(heap[left + 1]!, heap[left]!) ? left + 1 : left < heap.length ? left : -1
-        if (least === -1 || !before(heap[least]!, heap[parent]!)) return
-        swap(least, parent)
-        parent = least
-      }
-    }
-
-    const refill = (i: number): Effect.Effect<void, E, R> => {
-      if (positions[i]! < items[i]!.length) {
-        heap.push(i)
-        up(heap.length - 1)
-        return Effect.void
-      }
-      const rest = rests[i]!
-      if (Option.isNone(rest)) return Effect.void
-      return Effect.flatMap(rest.value, (run) => {
-        items[i] = run.items
-        rests[i] = run.rest
-        positions[i] = 0
-        return refill(i)
-      })
-    }
-
-    const take = (): Chunk.Chunk<A> => {
-      const out: Array<A> = []
-      while (heap.length > 0 && out.length < chunkSize) {
-        const i = heap[0]!
-        out.push(items[i]![positions[i]!]!)
-        positions[i]! += 1
-        if (positions[i]! < items[i]!.length) {
-          down(0)
-          continue
-        }
-        heap[0] = heap[heap.length - 1]!
-        heap.pop()
-        down(0)
-        items[i] = []
-        positions[i] = 0
-        // Its next item may sort before every head in the heap: fetch it before going on.
-        if (Option.isSome(rests[i]!)) {
-          dry.push(i)
-          break
-        }
-      }
-      return Chunk.unsafeFromArray(out)
-    }
-
-    return Stream.repeatEffectChunkOption(
-      Effect.suspend(() => {
-        const refills = dry
-        dry = []
-        return Effect.forEach(refills, refill, { discard: true }).pipe(
-          Effect.mapError(Option.some),
-          Effect.flatMap(() => (heap.length === 0 ? Effect.fail(Option.none()) : Effect.succeed(take())))
-        )
-      })
-    )
-  })

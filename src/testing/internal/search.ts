@@ -19,7 +19,7 @@
  *   literal text "&&" would return wrong results. `+`, `-` and `!` prefixes are not operators here;
  *   they are ordinary characters.
  * - Partial dates work as periods: a range bound that looks like an ISO date prefix (`2017`, `2017-12`,
- *   `2017-12-31`, ...) matches every stored string starting with it, so `[2017-01 TO 2017-12]` covers
+ *   `2017-12-31`, ...) matches every stored date (not any other string) starting with it, so `[2017-01 TO 2017-12]` covers
  *   all of 2017 and `{2017-01 TO *]` starts in February.
  * - Wildcards and ranges match strings only (ranges also numbers); booleans only match `true`/`false`.
  */
@@ -518,8 +518,9 @@ const compareToBound = (stored: unknown, bound: string, caseInsensitive: boolean
   if (typeof stored === "string") {
     const a = caseInsensitive ? stored.toLowerCase() : stored
     const b = caseInsensitive ? bound.toLowerCase() : bound
-    // A partial date names a whole period: everything inside it compares equal to the bound.
-    if (DATE_PREFIX.test(bound) && a.startsWith(b)) return 0
+    // A partial date names a whole period: every date inside it compares equal to the bound. Only dates:
+    // a nickname "2017b" is after "2017", or a range from "2017" exclusive would skip it.
+    if (DATE_PREFIX.test(bound) && DATE_PREFIX.test(stored) && a.startsWith(b)) return 0
     return a < b ? -1 : a > b ? 1 : 0
   }
   return undefined
