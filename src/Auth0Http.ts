@@ -231,6 +231,40 @@ const queryString = (query: RequestInput["query"]): string => {
 }
 
 /**
+ * What cannot be sent as the caller wrote it, checked before anything is
+ * built: a path segment that would leave its place or has no UTF-8 encoding,
+ * a query value or body string with a lone surrogate (sent, it would arrive
+ * as U+FFFD: another search, another value).
+ */
+const refusal = (
+  where: { readonly method: string; readonly path: string },
+  params: Readonly<Record<string, string>>,
+  input: RequestInput
+): Auth0Error.BadRequest | undefined => {
+  for (const name of Object.keys(params)) {
+    const problem = Endpoints.segmentProblem(params[name]!)
+    if (problem !== undefined) return Errors.invalidSegment(where, name, problem)
+  }
+  const query = input.query
+  if (query !== undefined) {
+    for (const key of Object.keys(query)) {
+      const value = query[key]
+      if (
+        (value !== undefined && !Endpoints.isWellFormed(key)) ||
+        (typeof value === "string" && Endpoints.queryProblem(value) !== undefined)
+      ) {
+        return Errors.unencodable(where, `The query parameter ${JSON.stringify(key)}`, "invalid_query_string")
+      }
+    }
+  }
+  if (input.body !== undefined) {
+    const place = Endpoints.bodyProblem(input.body)
+    if (place !== undefined) return Errors.unencodable(where, `In the body, ${place}`, "invalid_body")
+  }
+  return undefined
+}
+
+/**
  * Where the body did not match, without the values found there: a tree of the
  * whole body would carry every user's email and metadata into the message.
  */
@@ -362,10 +396,8 @@ export const make = (
       const params = input.params ?? {}
       const path = `/api/v2${Endpoints.fillPath(endpoint.path, params)}`
       const where = { method: endpoint.method, path }
-      for (const [name, value] of Object.entries(params)) {
-        const problem = Endpoints.segmentProblem(value)
-        if (problem !== undefined) return Effect.fail(Errors.invalidSegment(where, name, problem))
-      }
+      const refused = refusal(where, params, input)
+      if (refused !== undefined) return Effect.fail(refused)
       const base = HttpClientRequest.make(endpoint.method)(
         `${apiUrl}${path.slice("/api/v2".length)}${queryString(input.query)}`,
         {

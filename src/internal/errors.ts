@@ -117,5 +117,20 @@ export const invalidSegment = (where: Where, name: string, problem: string): Aut
     ...where,
     status: 400,
     errorCode: "invalid_uri",
-    description: `The ${name} ${problem}; it cannot be sent as a path segment (not sent)`
+    description: `The ${name} ${problem}; it cannot be sent as a path segment, so the request was not sent`,
+    sent: false
+  })
+
+/**
+ * Before sending: a query value or a body string that has no UTF-8 encoding.
+ * Sent anyway it would reach Auth0 as another value (U+FFFD in its place), so
+ * a search would silently match something else.
+ */
+export const unencodable = (where: Where, place: string, errorCode: string): Auth0Error.BadRequest =>
+  new Auth0Error.BadRequest({
+    ...where,
+    status: 400,
+    errorCode,
+    description: `${place} holds a lone UTF-16 surrogate, which has no UTF-8 encoding, so the request was not sent`,
+    sent: false
   })
