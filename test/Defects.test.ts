@@ -4,12 +4,19 @@
  * from the wire; tokens with no lifetime; what error messages say.
  */
 import { assert, describe, it } from "@effect/vitest"
+import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import { Auth0Error, Auth0Http, Users } from "../src/index.js"
+import * as TestClock from "effect/TestClock"
+import { Auth0Error, Auth0Http, User, Users } from "../src/index.js"
+import { ExportedUser } from "../src/internal/exportJob.js"
+import { FakeAuth0 } from "../src/testing/index.js"
 import { fakeHttp, json, type Seen } from "./utils.js"
 
 const DOMAIN = "tenant.eu.auth0.com"
@@ -124,5 +131,101 @@ describe("values that cannot be encoded are refused before sending", () => {
         "GET /api/v2/users/ (invalid_uri): The id is empty; it cannot be sent as a path segment, so the request was not sent"
       )
     })
+  )
+})
+
+// ---------------------------------------------------------------------------
+// `__proto__` from the wire is data, never a prototype
+// ---------------------------------------------------------------------------
+
+const POISONED = '{"__proto__":{"admin":true},"plan":"trial"}'
+
+/** The metadata kept `__proto__` as an own data key and took no prototype from it. */
+const assertClean = (meta: unknown, label: string) => {
+  assert.isObject(meta, label)
+  const record = meta as Record<string, unknown>
+  assert.strictEqual(Object.getPrototypeOf(record), Object.prototype, `${label}: prototype`)
+  assert.strictEqual(record.admin, undefined, `${label}: admin read through a prototype`)
+  assert.strictEqual(record.plan, "trial", label)
+  assert.isTrue(Object.hasOwn(record, "__proto__"), `${label}: the key survives as data`)
+  assert.deepStrictEqual(JSON.parse(JSON.stringify(record)), JSON.parse(POISONED), `${label}: round trip`)
+}
+
+/** The top-level key is dropped (the documented rule for typed objects); no prototype from it either. */
+const assertDropped = (value: unknown, label: string) => {
+  assert.strictEqual(Object.getPrototypeOf(value), Object.prototype, `${label}: prototype`)
+  assert.isFalse(Object.hasOwn(value as object, "__proto__"), `${label}: dropped`)
+  assert.strictEqual((value as Record<string, unknown>).admin, undefined, label)
+}
+
+const poisonedUser = (id: string) =>
+  `{"user_id":"${id}","app_metadata":${POISONED},"user_metadata":${POISONED},` +
+  `"identities":[{"connection":"c","provider":"p","user_id":"1","isSocial":false,"profileData":${POISONED},"__proto__":{"admin":true}}],` +
+  `"__proto__":{"admin":true}}`
+
+describe("__proto__ keys from the wire", () => {
+  const raw = (text: string) => () =>
+    new Response(text, { status: 200, headers: { "content-type": "application/json" } })
+
+  it.effect("API answers: metadata keeps the key as data, typed objects drop it, nothing takes a prototype", () =>
+    Effect.gen(function* () {
+      const got = yield* Effect.provide(Users.get("auth0|1"), staticLayer([], raw(poisonedUser("auth0|1"))))
+      assertClean(got.app_metadata, "app_metadata")
+      assertClean(got.user_metadata, "user_metadata")
+      assertClean(got.identities![0]!.profileData, "profileData")
+      assertDropped(got, "user")
+      assertDropped(got.identities![0], "identity")
+
+      const page = `{"start":0,"limit":50,"length":1,"total":1,"users":[${poisonedUser("auth0|2")}]}`
+      const listed = yield* Effect.provide(Users.list(), staticLayer([], raw(page)))
+      assertClean(listed.users[0]!.app_metadata, "listed app_metadata")
+      assertDropped(listed.users[0], "listed user")
+    })
+  )
+
+  it.effect("the schemas themselves, decoded directly", () =>
+    Effect.sync(() => {
+      const user = Schema.decodeUnknownSync(User.User)(JSON.parse(poisonedUser("auth0|3")))
+      assertClean(user.app_metadata, "User.app_metadata")
+      assertDropped(user, "User")
+      const line = Schema.decodeUnknownSync(ExportedUser)(JSON.parse(poisonedUser("auth0|4")))
+      assertClean(line.app_metadata, "ExportedUser.app_metadata")
+      assertDropped(line, "ExportedUser")
+      // A caller's object with a prototype of its own is copied to a plain one, its own keys kept.
+      const odd = Object.create({ admin: true }) as Record<string, unknown>
+      odd.plan = "trial"
+      const copied = Schema.decodeUnknownSync(User.User)({ user_id: "x", app_metadata: odd }).app_metadata!
+      assert.strictEqual(Object.getPrototypeOf(copied), Object.prototype)
+      assert.deepStrictEqual({ ...copied }, { plan: "trial" })
+      assert.strictEqual(copied.admin, undefined)
+    })
+  )
+
+  it.effect("the fake tenant's store and Users.update merge keep it as data, and so does an export line", () =>
+    Effect.gen(function* () {
+      const tenant = yield* FakeAuth0.Tenant
+      const [seeded] = yield* tenant.seedUsers([
+        { connection: "Username-Password-Authentication", email: "p@example.com", user_metadata: JSON.parse(POISONED) }
+      ])
+      const id = seeded!.user_id
+      const updated = yield* Users.update(id, { app_metadata: JSON.parse(POISONED) as Record<string, unknown> })
+      assertClean(updated.app_metadata, "update answer")
+      assertClean(updated.user_metadata, "seeded user_metadata")
+      // A second merge over the stored object keeps the key once, as data.
+      const again = yield* Users.update(id, { app_metadata: { other: 1 } })
+      assert.strictEqual((again.app_metadata as Record<string, unknown>).other, 1)
+      assert.isTrue(Object.hasOwn(again.app_metadata!, "__proto__"))
+      assert.strictEqual(Object.getPrototypeOf(again.app_metadata), Object.prototype)
+      assertClean((yield* Users.get(id)).user_metadata, "get after update")
+
+      const fiber = yield* Effect.fork(Stream.runCollect(Users.export()))
+      for (let i = 0; i < 200 && Option.isNone(yield* Fiber.poll(fiber)); i++) yield* TestClock.adjust("1 second")
+      const exported = Chunk.toReadonlyArray(yield* Fiber.join(fiber))
+      assert.strictEqual(exported.length, 1)
+      assertClean(exported[0]!.user_metadata, "export line user_metadata")
+      assert.strictEqual(Object.getPrototypeOf(exported[0]!.app_metadata), Object.prototype)
+      assert.isTrue(Object.hasOwn(exported[0]!.app_metadata!, "__proto__"))
+      assert.strictEqual((exported[0]!.app_metadata as Record<string, unknown>).admin, undefined)
+    }).pipe(Effect.provide(FakeAuth0.layer()))
   )
 })
