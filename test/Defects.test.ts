@@ -5,6 +5,7 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
@@ -17,7 +18,7 @@ import * as TestClock from "effect/TestClock"
 import { Auth0Error, Auth0Http, User, Users } from "../src/index.js"
 import { ExportedUser } from "../src/internal/exportJob.js"
 import { FakeAuth0 } from "../src/testing/index.js"
-import { fakeHttp, json, type Seen } from "./utils.js"
+import { credentials, fakeHttp, json, scriptedTenant, type Seen } from "./utils.js"
 
 const DOMAIN = "tenant.eu.auth0.com"
 const LONE = "a\uD800b"
@@ -227,5 +228,125 @@ describe("__proto__ keys from the wire", () => {
       assert.isTrue(Object.hasOwn(exported[0]!.app_metadata!, "__proto__"))
       assert.strictEqual((exported[0]!.app_metadata as Record<string, unknown>).admin, undefined)
     }).pipe(Effect.provide(FakeAuth0.layer()))
+  )
+})
+
+// ---------------------------------------------------------------------------
+// Single flight whatever the token's lifetime
+// ---------------------------------------------------------------------------
+
+describe("token single flight holds whatever expires_in says", () => {
+  type Scripted = ReturnType<typeof scriptedTenant>
+  type Exits = ReadonlyArray<Exit.Exit<User.User, Auth0Error.Auth0Error>>
+
+  /** One call in a fiber, the TestClock moved past the slow token endpoint. */
+  const call = (id: string) =>
+    Effect.gen(function* () {
+      const fiber = yield* Effect.fork(Users.get(id))
+      yield* TestClock.adjust("1 second")
+      return yield* Fiber.join(fiber)
+    })
+
+  /**
+   * 32 concurrent calls while a slow token endpoint answers `body`, then
+   * `after`, all on one layer (one token cache).
+   */
+  const burst = (
+    body: (n: number) => Response,
+    after: (t: Scripted, exits: Exits) => Effect.Effect<void, Auth0Error.Auth0Error, Auth0Http.Auth0Http>,
+    extra: { readonly refreshBefore?: Duration.DurationInput } = {}
+  ) => {
+    const t = scriptedTenant({ token: (_, n) => Effect.as(Effect.sleep("100 millis"), body(n)) })
+    return Effect.gen(function* () {
+      const fiber = yield* Effect.all(
+        Array.from({ length: 32 }, (_, i) => Effect.exit(Users.get(`auth0|${i}`))),
+        { concurrency: "unbounded" }
+      ).pipe(Effect.fork)
+      yield* TestClock.adjust("1 second")
+      // Not done yet means the callers are fetching one after the other: let them finish, so the counts fail.
+      if (Option.isNone(yield* Fiber.poll(fiber))) yield* TestClock.adjust("10 seconds")
+      yield* after(t, yield* Fiber.join(fiber))
+    }).pipe(Effect.provide(credentials(t.layer, { pacing: false, ...extra })))
+  }
+
+  const token = (expiresIn: string) => (n: number) =>
+    new Response(`{"access_token":"tok-${n}","expires_in":${expiresIn},"token_type":"Bearer"}`, {
+      status: 200,
+      headers: { "content-type": "application/json" }
+    })
+
+  const failedWith = (exit: Exit.Exit<unknown, Auth0Error.Auth0Error>, tag: string) =>
+    Exit.isFailure(exit) && exit.cause._tag === "Fail" && exit.cause.error._tag === tag
+
+  for (const expiresIn of ["0", "-5"]) {
+    it.effect(`expires_in ${expiresIn}: 32 concurrent callers make exactly 1 token fetch, and it is not cached`, () =>
+      burst(token(expiresIn), (t, exits) =>
+        Effect.gen(function* () {
+          assert.strictEqual(t.tokenCalls().length, 1)
+          assert.isTrue(exits.every(Exit.isSuccess))
+          assert.strictEqual(t.apiCalls().length, 32)
+          for (const seen of t.apiCalls()) assert.strictEqual(seen.headers["authorization"], "Bearer tok-1")
+          // A later call may not reuse a token that was stale on arrival.
+          yield* call("auth0|later")
+          assert.strictEqual(t.tokenCalls().length, 2)
+          assert.strictEqual(t.apiCalls()[32]!.headers["authorization"], "Bearer tok-2")
+        })
+      )
+    )
+  }
+
+  it.effect("a lifetime shorter than refreshBefore: 1 fetch for 32, then cached for half its lifetime", () =>
+    burst(
+      token("10"),
+      (t, exits) =>
+        Effect.gen(function* () {
+          assert.strictEqual(t.tokenCalls().length, 1)
+          assert.isTrue(exits.every(Exit.isSuccess))
+          yield* Users.get("auth0|x")
+          assert.strictEqual(t.tokenCalls().length, 1, "still in its first half 1 s after a 10 s token arrived")
+          yield* TestClock.adjust("5 seconds")
+          yield* call("auth0|y")
+          assert.strictEqual(t.tokenCalls().length, 2)
+        }),
+      { refreshBefore: "1 hour" }
+    )
+  )
+
+  it.effect("a huge expires_in (1e400 parses to Infinity) is held to 30 days, not cached for ever", () =>
+    burst(token("1e400"), (t) =>
+      Effect.gen(function* () {
+        assert.strictEqual(t.tokenCalls().length, 1)
+        yield* TestClock.adjust(Duration.days(29))
+        yield* Users.get("auth0|x")
+        assert.strictEqual(t.tokenCalls().length, 1)
+        yield* TestClock.adjust(Duration.days(1))
+        yield* call("auth0|y")
+        assert.strictEqual(t.tokenCalls().length, 2)
+      })
+    )
+  )
+
+  it.effect("a failed fetch is shared by the callers that waited for it: 1 fetch, 32 typed failures", () =>
+    burst(
+      () => json({ error: "temporarily_unavailable" }, 503),
+      (t, exits) =>
+        Effect.sync(() => {
+          assert.strictEqual(t.tokenCalls().length, 1)
+          assert.strictEqual(t.apiCalls().length, 0)
+          for (const exit of exits) assert.isTrue(failedWith(exit, "ServerError"))
+        })
+    )
+  )
+
+  it.effect("a missing expires_in stays a DecodeError that quotes nothing, fetched once for 32", () =>
+    burst(
+      () => json({ access_token: "tok-secret" }),
+      (t, exits) =>
+        Effect.sync(() => {
+          assert.strictEqual(t.tokenCalls().length, 1)
+          for (const exit of exits) assert.isTrue(failedWith(exit, "DecodeError"))
+          assert.notInclude(String(Exit.isFailure(exits[0]!) ? exits[0].cause : ""), "tok-secret")
+        })
+    )
   )
 })
