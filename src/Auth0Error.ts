@@ -198,7 +198,11 @@ export class TransportError extends Schema.TaggedError<TransportError>("effect-a
   "TransportError",
   {
     ...Where,
+    /** The platform's reason: `Transport`, `Encode`, `InvalidUrl` (sending) or `Decode` (reading the answer). */
     reason: Schema.String,
+    /** The system or client error code found in the cause, e.g. `ECONNREFUSED`, `ENOTFOUND`, `ECONNRESET`. */
+    code: Schema.optional(Schema.String),
+    /** The code and the host it concerns (`ECONNREFUSED 127.0.0.1:4000`), never a header or a body. */
     detail: Schema.optional(Schema.String)
   }
 ) {

@@ -3,6 +3,10 @@
  * its fix. Ids, queries and bodies that cannot be encoded; `__proto__` keys
  * from the wire; tokens with no lifetime; what error messages say.
  */
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import { NodeHttpClient } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Duration from "effect/Duration"
@@ -18,6 +22,7 @@ import * as TestClock from "effect/TestClock"
 import { Auth0Error, Auth0Http, User, Users } from "../src/index.js"
 import { ExportedUser } from "../src/internal/exportJob.js"
 import { FakeAuth0 } from "../src/testing/index.js"
+import * as Net from "node:net"
 import { credentials, fakeHttp, json, scriptedTenant, type Seen } from "./utils.js"
 
 const DOMAIN = "tenant.eu.auth0.com"
@@ -348,5 +353,140 @@ describe("token single flight holds whatever expires_in says", () => {
           assert.notInclude(String(Exit.isFailure(exits[0]!) ? exits[0].cause : ""), "tok-secret")
         })
     )
+  )
+})
+
+// ---------------------------------------------------------------------------
+// Error messages say why
+// ---------------------------------------------------------------------------
+
+/** A loopback port that nothing listens on: bound, then closed. */
+const closedPort = Effect.async<number>((resume) => {
+  const server = Net.createServer()
+  server.listen(0, "127.0.0.1", () => {
+    const port = (server.address() as Net.AddressInfo).port
+    server.close(() => resume(Effect.succeed(port)))
+  })
+})
+
+const failureOf = <A, E>(exit: Exit.Exit<A, E>): E => {
+  if (!Exit.isFailure(exit) || exit.cause._tag !== "Fail") assert.fail(`a typed failure expected: ${String(exit)}`)
+  return exit.cause.error
+}
+
+describe("a TransportError says why, and names the host", () => {
+  const clients = [
+    ["FetchHttpClient", FetchHttpClient.layer],
+    ["NodeHttpClient.layerUndici", NodeHttpClient.layerUndici],
+    ["NodeHttpClient.layer", NodeHttpClient.layer]
+  ] as const
+
+  for (const [name, client] of clients) {
+    it.live(
+      `${name}: a refused loopback port is ECONNREFUSED 127.0.0.1:<port>, for the API and the token request`,
+      () =>
+        Effect.gen(function* () {
+          const port = yield* closedPort
+          const common = { domain: DOMAIN, baseUrl: `http://127.0.0.1:${port}`, retry: false as const }
+          const api = failureOf(
+            yield* Effect.exit(
+              Users.get("auth0|1").pipe(
+                Effect.provide(
+                  Auth0Http.layer({ ...common, token: Redacted.make("tok-SECRET") }).pipe(Layer.provide(client))
+                )
+              )
+            )
+          )
+          assert.instanceOf(api, Auth0Error.TransportError)
+          const transport = api as Auth0Error.TransportError
+          assert.strictEqual(transport.code, "ECONNREFUSED")
+          assert.strictEqual(transport.detail, `ECONNREFUSED 127.0.0.1:${port}`)
+          assert.strictEqual(
+            transport.message,
+            `GET /api/v2/users/auth0%7C1 failed in transport (Transport): ECONNREFUSED 127.0.0.1:${port}`
+          )
+          assert.notInclude(JSON.stringify(transport), "tok-SECRET")
+
+          const token = failureOf(
+            yield* Effect.exit(
+              Users.get("auth0|1").pipe(
+                Effect.provide(
+                  Auth0Http.layer({ ...common, clientId: "cid", clientSecret: Redacted.make("sekrit-value") }).pipe(
+                    Layer.provide(client)
+                  )
+                )
+              )
+            )
+          )
+          assert.strictEqual(token._tag, "TransportError")
+          assert.strictEqual(
+            token.message,
+            `POST /oauth/token failed in transport (Transport): ECONNREFUSED 127.0.0.1:${port}`
+          )
+          assert.notInclude(JSON.stringify(token) + token.message, "sekrit-value")
+        })
+    )
+  }
+
+  it.effect(
+    "an unresolvable host is ENOTFOUND <host> (a fake client with fetch's cause shape: no DNS query leaves the machine)",
+    () =>
+      Effect.gen(function* () {
+        const enotfound = HttpClient.make((request) =>
+          Effect.fail(
+            new HttpClientError.RequestError({
+              request,
+              reason: "Transport",
+              cause: new TypeError("fetch failed", {
+                cause: Object.assign(new Error("getaddrinfo ENOTFOUND tenant.invalid"), {
+                  code: "ENOTFOUND",
+                  syscall: "getaddrinfo",
+                  hostname: "tenant.invalid"
+                })
+              })
+            })
+          )
+        )
+        const exit = yield* Effect.exit(
+          Users.get("auth0|1").pipe(
+            Effect.provide(
+              Auth0Http.layer({ domain: "tenant.invalid", token: Redacted.make("tok"), retry: false }).pipe(
+                Layer.provide(Layer.succeed(HttpClient.HttpClient, enotfound))
+              )
+            )
+          )
+        )
+        const error = failureOf(exit)
+        assert.strictEqual(error._tag, "TransportError")
+        assert.strictEqual(
+          error.message,
+          "GET /api/v2/users/auth0%7C1 failed in transport (Transport): ENOTFOUND tenant.invalid"
+        )
+      })
+  )
+
+  it.effect("without a coded cause it still names the host, never the path's query or a header", () =>
+    Effect.gen(function* () {
+      const opaque = HttpClient.make((request) =>
+        Effect.fail(
+          new HttpClientError.RequestError({ request, reason: "Transport", cause: new Error("Bearer tok-SECRET") })
+        )
+      )
+      const error = failureOf(
+        yield* Effect.exit(
+          Users.list({ q: "email:jane@example.com" }).pipe(
+            Effect.provide(
+              Auth0Http.layer({ domain: DOMAIN, token: Redacted.make("tok-SECRET"), retry: false }).pipe(
+                Layer.provide(Layer.succeed(HttpClient.HttpClient, opaque))
+              )
+            )
+          )
+        )
+      )
+      assert.strictEqual(error._tag, "TransportError")
+      assert.strictEqual(error.message, `GET /api/v2/users failed in transport (Transport): ${DOMAIN}`)
+      assert.notInclude(JSON.stringify(error), "SECRET")
+      assert.notInclude(JSON.stringify(error), "jane")
+    })
   )
 })
