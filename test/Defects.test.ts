@@ -490,3 +490,36 @@ describe("a TransportError says why, and names the host", () => {
     })
   )
 })
+
+describe("Auth0's 400 texts are kept whole", () => {
+  const PER_PAGE =
+    "Query validation error: 'Value 500 is greater than maximum 100' on property per_page (Number of results per page. Defaults to 50)."
+
+  it.effect("per_page 500 against the fake tenant: the whole text, as Auth0 words it (auth0/node-auth0#648)", () =>
+    Effect.gen(function* () {
+      const error = yield* Effect.flip(Users.list({ per_page: 500 }))
+      assert.strictEqual(error._tag, "BadRequest")
+      if (error._tag !== "BadRequest") return
+      assert.strictEqual(error.errorCode, "invalid_query_string")
+      assert.strictEqual(error.description, PER_PAGE)
+      assert.strictEqual(error.message, `GET /api/v2/users answered 400 invalid_query_string: ${PER_PAGE}`)
+      // A body validation message ends at the property, not in a dangling "(''".
+      const body = yield* Effect.flip(Users.create("Username-Password-Authentication", { email: 1 as never }))
+      assert.strictEqual(
+        body.message,
+        "POST /api/v2/users answered 400 invalid_body: Payload validation error: 'Expected type string but found type number' on property email."
+      )
+    }).pipe(Effect.provide(FakeAuth0.layer({ client: { retry: false } })))
+  )
+
+  it.effect("a long message from Auth0 reaches the error whole", () =>
+    Effect.gen(function* () {
+      const long = `${PER_PAGE} ${"x".repeat(2000)} end`
+      const answer = () =>
+        json({ statusCode: 400, error: "Bad Request", message: long, errorCode: "invalid_query_string" }, 400)
+      const error = yield* Effect.flip(Effect.provide(Users.list({ per_page: 50 }), staticLayer([], answer)))
+      assert.strictEqual(error._tag === "BadRequest" ? error.description : undefined, long)
+      assert.isTrue(error.message.endsWith(`${long}`))
+    })
+  )
+})
