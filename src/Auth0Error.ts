@@ -121,16 +121,24 @@ export class Forbidden extends Schema.TaggedError<Forbidden>("effect-auth0/Forbi
 /**
  * 400 (and 413, 414, 415, 422): Auth0 rejected the query or body
  * (`invalid_body`, `invalid_query_string`, `invalid_paging`, …). Also raised
- * before sending for an id that cannot stay inside its path segment.
+ * before sending (`sent: false`) for an id that cannot stay inside its path
+ * segment, and for a path, query or body string with a lone surrogate.
  *
  * @since 0.1.0
  * @category errors
  */
-export class BadRequest extends Schema.TaggedError<BadRequest>("effect-auth0/BadRequest")("BadRequest", Answer) {
+export class BadRequest extends Schema.TaggedError<BadRequest>("effect-auth0/BadRequest")("BadRequest", {
+  ...Answer,
+  /** `false` when the library refused the request before sending it (`status` is then what Auth0 would answer). */
+  sent: Schema.optional(Schema.Literal(false))
+}) {
   /** @since 0.1.0 */
   readonly [TypeId]: TypeId = TypeId
   override get message(): string {
-    return describe(this)
+    // The description of a refusal says why and that nothing was sent; "answered" would claim a round trip.
+    return this.sent === false
+      ? `${this.method} ${this.path}${this.errorCode ? ` (${this.errorCode})` : ""}: ${this.description ?? "not sent"}`
+      : describe(this)
   }
 }
 
@@ -190,7 +198,11 @@ export class TransportError extends Schema.TaggedError<TransportError>("effect-a
   "TransportError",
   {
     ...Where,
+    /** The platform's reason: `Transport`, `Encode`, `InvalidUrl` (sending) or `Decode` (reading the answer). */
     reason: Schema.String,
+    /** The system or client error code found in the cause, e.g. `ECONNREFUSED`, `ENOTFOUND`, `ECONNRESET`. */
+    code: Schema.optional(Schema.String),
+    /** The code and the host it concerns (`ECONNREFUSED 127.0.0.1:4000`), never a header or a body. */
     detail: Schema.optional(Schema.String)
   }
 ) {

@@ -11,7 +11,7 @@ import * as Headers from "@effect/platform/Headers"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Clock from "effect/Clock"
 import * as Config from "effect/Config"
-import type * as ConfigError from "effect/ConfigError"
+import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -151,22 +151,38 @@ export interface ClientCredentialsOptions extends CommonOptions {
  */
 export type Options = StaticTokenOptions | ClientCredentialsOptions
 
+const HOST_NAME = /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:\d{1,5})?$/
+
+/** What is wrong with a value that is not a host name, without echoing it (it may carry credentials). */
+const notAHost = (domain: string): string => {
+  if (domain === "") return "an empty string"
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(domain)
+  if (scheme !== null) return `a URL with scheme ${scheme[1]!.toLowerCase()}`
+  if (domain.includes("@")) return "a user name before an @"
+  if (/[/?#]/.test(domain)) return "a path, query or fragment after the host"
+  if (/\s/.test(domain)) return "white space"
+  if (domain.startsWith(".") || domain.endsWith(".") || domain.includes("..")) return "an empty label between dots"
+  if (/:(?!\d{1,5}$)/.test(domain)) return "a port that is not 1 to 5 digits"
+  return "a character a host name cannot hold"
+}
+
 /**
  * Why `domain` is not a bare host name, or undefined when it is.
  *
  * @example
  * ```ts
  * import { Auth0Http } from "effect-auth0"
- * Auth0Http.domainProblem("https://tenant.auth0.com") // "must be a host name like tenant.eu.auth0.com, without scheme or path"
+ * Auth0Http.domainProblem("https://tenant.auth0.com")
+ * // "must be a host name like tenant.eu.auth0.com, without scheme or path (got a URL with scheme https)"
  * ```
  *
  * @since 0.1.0
  * @category validation
  */
 export const domainProblem = (domain: string): string | undefined =>
-  /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:\d{1,5})?$/.test(domain)
+  HOST_NAME.test(domain)
     ? undefined
-    : "must be a host name like tenant.eu.auth0.com, without scheme or path"
+    : `must be a host name like tenant.eu.auth0.com, without scheme or path (got ${notAHost(domain)})`
 
 /**
  * Why `baseUrl` is not an http(s) origin, or undefined when it is.
@@ -175,31 +191,39 @@ export const domainProblem = (domain: string): string | undefined =>
  * ```ts
  * import { Auth0Http } from "effect-auth0"
  * Auth0Http.baseUrlProblem("http://127.0.0.1:4000") // undefined
- * Auth0Http.baseUrlProblem("ftp://example.com") // "must be an http or https URL"
+ * Auth0Http.baseUrlProblem("ftp://example.com") // "must be an http or https URL (got scheme ftp)"
  * ```
  *
  * @since 0.1.0
  * @category validation
  */
 export const baseUrlProblem = (baseUrl: string): string | undefined => {
+  let url: URL
   try {
-    const url = new URL(baseUrl)
-    if (url.protocol !== "http:" && url.protocol !== "https:") return "must be an http or https URL"
-    if (url.username !== "" || url.password !== "") return "must not carry credentials"
-    if (url.search !== "" || url.hash !== "") return "must not have a query or fragment"
-    return undefined
+    url = new URL(baseUrl)
   } catch {
-    return "is not a URL"
+    return "is not a URL (like http://127.0.0.1:4000)"
   }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    return `must be an http or https URL (got scheme ${url.protocol.slice(0, -1)})`
+  }
+  if (url.username !== "" || url.password !== "") return "must not carry credentials"
+  if (url.search !== "" || url.hash !== "") return "must not have a query or fragment"
+  return undefined
 }
 
-const origin = (options: CommonOptions): string => {
+/** A bad option as what `layerConfig` fails with too: the layer's one error type for configuration. */
+const invalidOption = (name: string, problem: string): ConfigError.ConfigError =>
+  ConfigError.InvalidData([name], `${name} ${problem}`)
+
+/** `https://{domain}`, or the `baseUrl`; a malformed one is a `ConfigError`, not a throw. */
+const origin = (options: CommonOptions): Either.Either<string, ConfigError.ConfigError> => {
   const problem = domainProblem(options.domain)
-  if (problem !== undefined) throw new Error(`Auth0Http: domain ${problem}`)
-  if (options.baseUrl === undefined) return `https://${options.domain}`
+  if (problem !== undefined) return Either.left(invalidOption("domain", problem))
+  if (options.baseUrl === undefined) return Either.right(`https://${options.domain}`)
   const baseProblem = baseUrlProblem(options.baseUrl)
-  if (baseProblem !== undefined) throw new Error(`Auth0Http: baseUrl ${baseProblem}`)
-  return options.baseUrl.replace(/\/+$/, "")
+  if (baseProblem !== undefined) return Either.left(invalidOption("baseUrl", baseProblem))
+  return Either.right(options.baseUrl.replace(/\/+$/, ""))
 }
 
 /**
@@ -237,6 +261,40 @@ const queryString = (query: RequestInput["query"]): string => {
   const params = new URLSearchParams()
   for (const key of keys.sort()) params.append(key, String(query[key]))
   return `?${params.toString()}`
+}
+
+/**
+ * What cannot be sent as the caller wrote it, checked before anything is
+ * built: a path segment that would leave its place or has no UTF-8 encoding,
+ * a query value or body string with a lone surrogate (sent, it would arrive
+ * as U+FFFD: another search, another value).
+ */
+const refusal = (
+  where: { readonly method: string; readonly path: string },
+  params: Readonly<Record<string, string>>,
+  input: RequestInput
+): Auth0Error.BadRequest | undefined => {
+  for (const name of Object.keys(params)) {
+    const problem = Endpoints.segmentProblem(params[name]!)
+    if (problem !== undefined) return Errors.invalidSegment(where, name, problem)
+  }
+  const query = input.query
+  if (query !== undefined) {
+    for (const key of Object.keys(query)) {
+      const value = query[key]
+      if (
+        (value !== undefined && !Endpoints.isWellFormed(key)) ||
+        (typeof value === "string" && Endpoints.queryProblem(value) !== undefined)
+      ) {
+        return Errors.unencodable(where, `The query parameter ${JSON.stringify(key)}`, "invalid_query_string")
+      }
+    }
+  }
+  if (input.body !== undefined) {
+    const place = Endpoints.bodyProblem(input.body)
+    if (place !== undefined) return Errors.unencodable(where, `In the body, ${place}`, "invalid_body")
+  }
+  return undefined
 }
 
 /**
@@ -349,9 +407,9 @@ const retrying = <A, E extends Auth0Error.Auth0Error>(once: Effect.Effect<A, E>,
  */
 export const make = (
   options: CommonOptions
-): Effect.Effect<Auth0Http.Service, never, HttpClient.HttpClient | TokenProvider.TokenProvider> =>
+): Effect.Effect<Auth0Http.Service, ConfigError.ConfigError, HttpClient.HttpClient | TokenProvider.TokenProvider> =>
   Effect.gen(function* () {
-    const apiUrl = `${origin(options)}/api/v2`
+    const apiUrl = `${yield* origin(options)}/api/v2`
     const tokens = yield* TokenProvider.TokenProvider
     const client = wrapClient(yield* HttpClient.HttpClient, options)
     const timeout = Duration.decode(options.timeout ?? "30 seconds")
@@ -374,10 +432,8 @@ export const make = (
       const params = input.params ?? {}
       const path = `/api/v2${Endpoints.fillPath(endpoint.path, params)}`
       const where = { method: endpoint.method, path }
-      for (const [name, value] of Object.entries(params)) {
-        const problem = Endpoints.segmentProblem(value)
-        if (problem !== undefined) return Effect.fail(Errors.invalidSegment(where, name, problem))
-      }
+      const refused = refusal(where, params, input)
+      if (refused !== undefined) return Effect.fail(refused)
       const base = HttpClientRequest.make(endpoint.method)(
         `${apiUrl}${path.slice("/api/v2".length)}${queryString(input.query)}`,
         {
@@ -447,14 +503,17 @@ export const make = (
     return Auth0Http.of({ apiUrl, request, download })
   })
 
-const tokenLayer = (options: Options): Layer.Layer<TokenProvider.TokenProvider, never, HttpClient.HttpClient> => {
+const tokenLayer = (
+  options: Options
+): Layer.Layer<TokenProvider.TokenProvider, ConfigError.ConfigError, HttpClient.HttpClient> => {
   if ("token" in options) return TokenProvider.layerStatic(options.token)
   const root = origin(options)
+  if (Either.isLeft(root)) return Layer.fail(root.left)
   return TokenProvider.layerClientCredentials({
     clientId: options.clientId,
     clientSecret: options.clientSecret,
     audience: options.audience ?? `https://${options.domain}/api/v2/`,
-    tokenUrl: `${root}/oauth/token`,
+    tokenUrl: `${root.right}/oauth/token`,
     timeout: options.timeout,
     refreshBefore: options.refreshBefore
   })
@@ -484,7 +543,7 @@ const tokenLayer = (options: Options): Layer.Layer<TokenProvider.TokenProvider, 
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options: Options): Layer.Layer<Auth0Http, never, HttpClient.HttpClient> =>
+export const layer = (options: Options): Layer.Layer<Auth0Http, ConfigError.ConfigError, HttpClient.HttpClient> =>
   Layer.effect(Auth0Http, make(options)).pipe(
     Layer.provide(
       Layer.suspend(() => tokenLayer(options)).pipe(
@@ -500,16 +559,25 @@ export const layer = (options: Options): Layer.Layer<Auth0Http, never, HttpClien
 
 const optional = <A>(config: Config.Config<A>) => Config.map(Config.option(config), Option.getOrUndefined)
 
+// The message says why (`AUTH0_DOMAIN must be a host name … (got a URL with scheme https)`), not just "is not valid".
 const checked = (name: string, problem: (value: string) => string | undefined) =>
   Config.string(name).pipe(
-    Config.validate({ message: `${name} is not valid`, validation: (value) => problem(value) === undefined })
+    Config.mapOrFail((value) => {
+      const why = problem(value)
+      return why === undefined ? Either.right(value) : Either.left(ConfigError.InvalidData([], `${name} ${why}`))
+    })
   )
+
+/** Set, whatever its value: to tell a conflict, never to read a secret. */
+const isSet = (name: string) => Config.map(Config.option(Config.string(name)), Option.isSome)
 
 /**
  * Configuration from the environment (or any `ConfigProvider`):
  * `AUTH0_DOMAIN`, then `AUTH0_TOKEN`, or `AUTH0_CLIENT_ID` +
  * `AUTH0_CLIENT_SECRET` (+ `AUTH0_AUDIENCE`); `AUTH0_BASE_URL` overrides the
- * origin. Missing or malformed values fail the layer with a `ConfigError`.
+ * origin. Missing or malformed values, or both kinds of credentials at once,
+ * fail the layer with a `ConfigError` that says why (never with a value of a
+ * secret).
  *
  * @example
  * ```ts
@@ -544,9 +612,28 @@ export const layerConfig = (
       })
     )
   )
+  // Both kinds of credentials set is a mistake to report, not a choice to make silently for the caller.
+  const exclusive = Config.all({
+    token: isSet("AUTH0_TOKEN"),
+    client: Config.all([isSet("AUTH0_CLIENT_ID"), isSet("AUTH0_CLIENT_SECRET")]).pipe(
+      Config.map(([id, secret]) => id || secret)
+    )
+  }).pipe(
+    Config.mapOrFail(({ client, token }) =>
+      token && client
+        ? Either.left(
+            ConfigError.InvalidData(
+              [],
+              "AUTH0_TOKEN and AUTH0_CLIENT_ID / AUTH0_CLIENT_SECRET are both set: set a static token or client credentials, not both"
+            )
+          )
+        : Either.right(undefined)
+    )
+  )
   const config = Config.all({
     domain: checked("AUTH0_DOMAIN", domainProblem),
     baseUrl: optional(checked("AUTH0_BASE_URL", baseUrlProblem)),
+    exclusive,
     credentials
   })
   return Layer.unwrapEffect(

@@ -7,10 +7,12 @@
  */
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
@@ -51,6 +53,15 @@ export interface Issued {
   readonly expiresIn: Duration.Duration
 }
 
+/** Auth0 issues tokens for at most 30 days; a longer (or infinite, `1e400`) `expires_in` is held to that. */
+const MAX_LIFETIME = Duration.toMillis(Duration.days(30))
+
+/** A lifetime in [0, 30 days]: negative and NaN count as none (used once, never cached). */
+const lifetimeMillis = (expiresIn: Duration.Duration): number => {
+  const millis = Duration.toMillis(expiresIn)
+  return Number.isNaN(millis) ? 0 : Math.min(Math.max(0, millis), MAX_LIFETIME)
+}
+
 interface Cached {
   readonly token: Redacted.Redacted<string>
   readonly refreshAt: number
@@ -58,10 +69,12 @@ interface Cached {
 
 /**
  * Cache any token-issuing effect. Fetches hold a lock, so fibers that ask
- * meanwhile wait for that fetch instead of starting their own; a failed fetch
- * leaves the cache as it was. The token is replaced `refreshBefore` ahead of
- * its expiry (at most half its lifetime ahead, so short-lived tokens still
- * get used).
+ * meanwhile wait for that fetch and share its outcome, a token or a failure,
+ * instead of starting their own; a failed fetch leaves the cache as it was.
+ * The token is replaced `refreshBefore` ahead of its expiry (at most half its
+ * lifetime ahead, so short-lived tokens still get used). A token that lives
+ * 0 seconds or less serves the fibers that waited for it and is not cached; a
+ * lifetime above 30 days (Auth0's maximum) counts as 30 days.
  *
  * @example
  * ```ts
@@ -84,28 +97,50 @@ export const makeCached = (
     // Written only under the lock, read without it: every request reads the token, and while it is
     // valid that read is a comparison, not a turn at the lock.
     let cached: Cached | undefined
+    // The outcome of the last fetch that ended (not by interruption), numbered: a fiber that asked
+    // before fetch n ended takes its outcome instead of fetching again, whatever the token's lifetime.
+    // Without it a token that is stale on arrival (`expires_in` 0 or less, or shorter than
+    // `refreshBefore`) made every queued fiber fetch its own, one after the other.
+    let ended = 0
+    let last: Exit.Exit<Redacted.Redacted<string>, Auth0Error.Common> | undefined
     const lock = yield* Effect.makeSemaphore(1)
 
     const valid = (now: number): Redacted.Redacted<string> | undefined =>
       cached !== undefined && now < cached.refreshAt ? cached.token : undefined
 
-    // Under the lock the cache is read again: the fiber that held it before may just have filled it.
-    const fetch = lock.withPermits(1)(
-      Effect.clockWith((clock) => {
-        const now = clock.unsafeCurrentTimeMillis()
-        const token = valid(now)
-        if (token !== undefined) return Effect.succeed(token)
-        return Effect.map(issue, (issued) => {
-          const lifetime = Duration.toMillis(issued.expiresIn)
-          cached = { token: issued.token, refreshAt: now + lifetime - Math.min(refreshBefore, lifetime / 2) }
-          return issued.token
-        })
+    const record = (now: number, exit: Exit.Exit<Issued, Auth0Error.Common>) =>
+      Effect.sync(() => {
+        if (Exit.isFailure(exit) && Cause.isInterruptedOnly(exit.cause)) return
+        ended++
+        last = Exit.map(exit, (issued) => issued.token)
+        if (Exit.isSuccess(exit)) {
+          const lifetime = lifetimeMillis(exit.value.expiresIn)
+          // Counted from before the request, so it never outlives the token; ≤ 0 is never cached.
+          cached =
+            lifetime > 0
+              ? { token: exit.value.token, refreshAt: now + lifetime - Math.min(refreshBefore, lifetime / 2) }
+              : undefined
+        }
       })
-    )
+
+    // Under the lock the cache is read again: the fiber that held it before may just have filled it.
+    const fetch = (asked: number) =>
+      lock.withPermits(1)(
+        Effect.clockWith((clock) => {
+          const now = clock.unsafeCurrentTimeMillis()
+          const token = valid(now)
+          if (token !== undefined) return Effect.succeed(token)
+          if (last !== undefined && ended > asked) return last
+          return Effect.map(
+            Effect.onExit(issue, (exit) => record(now, exit)),
+            (issued) => issued.token
+          )
+        })
+      )
 
     const get = Effect.clockWith((clock) => {
       const token = valid(clock.unsafeCurrentTimeMillis())
-      return token !== undefined ? Effect.succeed(token) : fetch
+      return token !== undefined ? Effect.succeed(token) : fetch(ended)
     })
 
     const invalidate = (stale: Redacted.Redacted<string>) =>

@@ -754,7 +754,7 @@ const capped = <A, E, R>(
  */
 export const logsStream = (id: string, params: CappedStreamParams = {}) =>
   capped(
-    `/api/v2/users/${encodeURIComponent(id)}/logs`,
+    `/api/v2${Endpoints.fillPath(Endpoints.logs.path, { id })}`,
     params,
     (page, perPage) =>
       Effect.map(logs(id, { page, per_page: perPage, sort: params.sort }), (p) => ({ ...p, items: p.logs })),
@@ -777,7 +777,7 @@ export const logsStream = (id: string, params: CappedStreamParams = {}) =>
  */
 export const rolesStream = (id: string, params: Omit<CappedStreamParams, "sort"> = {}) =>
   capped(
-    `/api/v2/users/${encodeURIComponent(id)}/roles`,
+    `/api/v2${Endpoints.fillPath(Endpoints.roles.path, { id })}`,
     params,
     (page, perPage) => Effect.map(roles(id, { page, per_page: perPage }), (p) => ({ ...p, items: p.roles })),
     (role) => role.id

@@ -17,7 +17,7 @@ import {
   TestClock
 } from "effect"
 import * as Endpoints from "../src/internal/endpoints.js"
-import { Auth0Error, Auth0Http, Retry, Users } from "../src/index.js"
+import { Auth0Error, Auth0Http, Retry, TokenProvider, Users } from "../src/index.js"
 import { credentials, DOMAIN, empty, json, scriptedTenant as tenant, type Seen } from "./utils.js"
 
 const staticToken = (
@@ -325,8 +325,8 @@ describe("Auth0Http: timeouts on the live clock", () => {
       Effect.onInterrupt(() => Effect.sync(() => interrupted.push(label)))
     )
 
-  const failure = (layer: Layer.Layer<Auth0Http.Auth0Http>) =>
-    Users.get("auth0|1").pipe(Effect.provide(layer), Effect.flip)
+  const failure = (layer: Layer.Layer<Auth0Http.Auth0Http, ConfigError.ConfigError>) =>
+    Users.get("auth0|1").pipe(Effect.provide(Layer.orDie(layer)), Effect.flip)
 
   it.live("an answer within the timeout is the result", () =>
     Effect.gen(function* () {
@@ -571,58 +571,129 @@ describe("Auth0Http.layerConfig", () => {
       assert.include(String(configError(exit)), "AUTH0_DOMAIN")
     })
   )
+
+  const messageOf = (entries: ReadonlyArray<readonly [string, string]>) =>
+    Effect.gen(function* () {
+      const t = tenant()
+      const exit = yield* Effect.exit(Users.get("auth0|1").pipe(Effect.provide(withConfig(entries, t.layer))))
+      assert.strictEqual(t.log.length, 0)
+      return String(configError(exit))
+    })
+
+  it.effect("a bad AUTH0_DOMAIN or AUTH0_BASE_URL says why, not just 'is not valid' (issue #10)", () =>
+    Effect.gen(function* () {
+      const domain = yield* messageOf([
+        ["AUTH0_DOMAIN", "https://tenant.eu.auth0.com"],
+        ["AUTH0_TOKEN", "env-token"]
+      ])
+      assert.include(
+        domain,
+        "AUTH0_DOMAIN must be a host name like tenant.eu.auth0.com, without scheme or path (got a URL with scheme https)"
+      )
+      assert.notInclude(domain, "env-token")
+      const base = yield* messageOf([
+        ["AUTH0_DOMAIN", DOMAIN],
+        ["AUTH0_CLIENT_ID", "env-cid"],
+        ["AUTH0_CLIENT_SECRET", "env-secret"],
+        ["AUTH0_BASE_URL", "ftp://127.0.0.1"]
+      ])
+      assert.include(base, "AUTH0_BASE_URL must be an http or https URL (got scheme ftp)")
+      assert.notInclude(base, "env-secret")
+    })
+  )
+
+  it.effect("AUTH0_TOKEN together with AUTH0_CLIENT_ID is a ConfigError, not a silent choice (issue #10)", () =>
+    Effect.gen(function* () {
+      const both = yield* messageOf([
+        ["AUTH0_DOMAIN", DOMAIN],
+        ["AUTH0_TOKEN", "env-token"],
+        ["AUTH0_CLIENT_ID", "env-cid"],
+        ["AUTH0_CLIENT_SECRET", "env-secret"]
+      ])
+      assert.include(both, "AUTH0_TOKEN and AUTH0_CLIENT_ID / AUTH0_CLIENT_SECRET are both set")
+      for (const secret of ["env-token", "env-secret"]) assert.notInclude(both, secret)
+      const idOnly = yield* messageOf([
+        ["AUTH0_DOMAIN", DOMAIN],
+        ["AUTH0_TOKEN", "env-token"],
+        ["AUTH0_CLIENT_ID", "env-cid"]
+      ])
+      assert.include(idOnly, "both set")
+    })
+  )
 })
 
-describe("Auth0Http.layer: programmer errors", () => {
-  const dies = (layer: Layer.Layer<Auth0Http.Auth0Http>, mention: string) =>
+// Issue #10: these were defects (a throw in the layer) although the layer's type said it could not fail.
+describe("Auth0Http.layer: bad options are a ConfigError, not a defect", () => {
+  const fails = (layer: Layer.Layer<Auth0Http.Auth0Http, ConfigError.ConfigError>, message: string) =>
     Effect.gen(function* () {
       const exit = yield* Effect.exit(Users.get("auth0|1").pipe(Effect.provide(layer)))
       assert.isTrue(Exit.isFailure(exit))
       if (!Exit.isFailure(exit)) return
-      assert.isTrue(Cause.isDie(exit.cause), `expected a defect, got ${Cause.pretty(exit.cause)}`)
-      const defect = Option.getOrThrow(Cause.dieOption(exit.cause))
-      assert.include(String(defect), mention)
+      assert.isFalse(Cause.isDie(exit.cause), `a defect instead of a ConfigError: ${Cause.pretty(exit.cause)}`)
+      const error = Option.getOrThrow(Cause.failureOption(exit.cause))
+      assert.isTrue(ConfigError.isConfigError(error), `not a ConfigError: ${String(error)}`)
+      assert.include(String(error), message)
     })
 
-  it.effect("a domain with a scheme dies, mentioning domain (static token)", () =>
+  it.effect("a domain with a scheme fails, saying why (static token)", () =>
     Effect.gen(function* () {
       const t = tenant()
-      yield* dies(
+      yield* fails(
         Auth0Http.layer({ domain: "http://evil", token: Redacted.make("x") }).pipe(Layer.provide(t.layer)),
-        "domain"
+        "domain must be a host name like tenant.eu.auth0.com, without scheme or path (got a URL with scheme http)"
       )
       assert.strictEqual(t.log.length, 0)
     })
   )
 
-  it.effect("a domain with a scheme dies, mentioning domain (client credentials)", () =>
+  it.effect("a domain with a scheme fails, saying why (client credentials), and never echoes the secret", () =>
     Effect.gen(function* () {
       const t = tenant()
-      yield* dies(
-        Auth0Http.layer({ domain: "http://evil", clientId: "cid", clientSecret: Redacted.make("s") }).pipe(
+      yield* fails(
+        Auth0Http.layer({ domain: "https://evil", clientId: "cid", clientSecret: Redacted.make("s3cret-v") }).pipe(
           Layer.provide(t.layer)
         ),
-        "domain"
+        "(got a URL with scheme https)"
       )
+      const exit = yield* Effect.exit(
+        Users.get("auth0|1").pipe(
+          Effect.provide(
+            Auth0Http.layer({ domain: "https://evil", clientId: "cid", clientSecret: Redacted.make("s3cret-v") }).pipe(
+              Layer.provide(t.layer)
+            )
+          )
+        )
+      )
+      assert.notInclude(Cause.pretty(Exit.isFailure(exit) ? exit.cause : Cause.empty), "s3cret-v")
       assert.strictEqual(t.log.length, 0)
     })
   )
 
-  it.effect("a domain with a path dies", () =>
-    dies(
+  it.effect("a domain with a path fails", () =>
+    fails(
       Auth0Http.layer({ domain: "tenant.eu.auth0.com/evil", token: Redacted.make("x") }).pipe(
         Layer.provide(tenant().layer)
       ),
-      "domain"
+      "(got a path, query or fragment after the host)"
     )
   )
 
-  it.effect("a baseUrl that is not http(s) dies, mentioning baseUrl", () =>
-    dies(
+  it.effect("a baseUrl that is not http(s) fails, mentioning baseUrl", () =>
+    fails(
       Auth0Http.layer({ domain: DOMAIN, baseUrl: "ftp://127.0.0.1", token: Redacted.make("x") }).pipe(
         Layer.provide(tenant().layer)
       ),
-      "baseUrl"
+      "baseUrl must be an http or https URL (got scheme ftp)"
+    )
+  )
+
+  it.effect("make fails the same way", () =>
+    fails(
+      Layer.effect(Auth0Http.Auth0Http, Auth0Http.make({ domain: "https://x" })).pipe(
+        Layer.provide(TokenProvider.layerStatic(Redacted.make("x"))),
+        Layer.provide(tenant().layer)
+      ),
+      "(got a URL with scheme https)"
     )
   )
 

@@ -1001,12 +1001,19 @@ describe("isDecodedExportedUser: the fast path past the schema", () => {
       { email: 1 },
       { email_verified: "true" },
       JSON.parse('{"__proto__":{"polluted":true}}'),
-      JSON.parse('{"app_metadata":{"__proto__":1}}'),
       { app_metadata: [] },
       { user_metadata: null }
     ]) {
       assert.isFalse(ExportJob.isDecodedExportedUser(value), JSON.stringify(value))
     }
+  })
+
+  it("takes metadata with a `__proto__` key as it is: the schema keeps that key as data too (issue #10)", () => {
+    const value: unknown = JSON.parse('{"app_metadata":{"__proto__":{"admin":true}}}')
+    assert.isTrue(ExportJob.isDecodedExportedUser(value))
+    const decoded = Either.getOrThrow(decode(value))
+    assert.strictEqual(JSON.stringify(decoded), JSON.stringify(value))
+    assert.strictEqual(Object.getPrototypeOf(decoded.app_metadata), Object.prototype)
   })
 })
 

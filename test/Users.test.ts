@@ -1194,6 +1194,18 @@ describe("path segments", () => {
         })
       )
     }
+
+    it.effect(`Users.${op.name} with a lone surrogate in the id fails with BadRequest invalid_uri without sending`, () =>
+      Effect.gen(function* () {
+        const { log, result } = yield* failure(op.call("a\uD800b"), op.ok)
+        assert.strictEqual(log.length, 0, "nothing may be sent")
+        assert.instanceOf(result, Auth0Error.BadRequest)
+        assert.strictEqual(fieldsOf(result).errorCode, "invalid_uri")
+        assert.strictEqual(fieldsOf(result).path, op.path("a%EF%BF%BDb"))
+        assert.match(result.message, /lone UTF-16 surrogate.*not sent/)
+        assert.notMatch(result.message, /answered/)
+      })
+    )
   }
 
   it.effect("the other segments are encoded too: provider and secondary user id", () =>

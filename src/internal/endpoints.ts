@@ -181,20 +181,70 @@ export const all: ReadonlyArray<Endpoint> = [
   getJob
 ]
 
+// In a `u` regex a surrogate class matches only a surrogate without its pair: a pair is one code point.
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u
+const LONE_SURROGATES = /[\uD800-\uDFFF]/gu
+
+/**
+ * True when `value` is well-formed UTF-16, that is, has a UTF-8 encoding. A
+ * lone surrogate has none: `encodeURIComponent` throws on it, and
+ * `URLSearchParams` and `TextEncoder` silently turn it into U+FFFD, which
+ * would send another value than the caller's.
+ */
+export const isWellFormed = (value: string): boolean => !LONE_SURROGATE.test(value)
+
+const SURROGATE_PROBLEM = "holds a lone UTF-16 surrogate, which has no UTF-8 encoding"
+
 /** Why a caller's value cannot be a path segment, or undefined when it can. */
 export const segmentProblem = (value: string): string | undefined =>
   value === ""
     ? "is empty"
     : value === "." || value === ".."
       ? `is "${value}", which URLs resolve as a relative path`
-      : undefined
+      : isWellFormed(value)
+        ? undefined
+        : SURROGATE_PROBLEM
+
+/** Why a query value cannot be sent as it is, or undefined when it can. */
+export const queryProblem = (value: string): string | undefined => (isWellFormed(value) ? undefined : SURROGATE_PROBLEM)
 
 /**
- * Fill `{name}` segments with percent-encoded values: `auth0|1` becomes
- * `auth0%7C1`, and a `/`, `?`, `#` or `%` stays inside its segment.
+ * Where in a JSON body a string (a value or a key) holds a lone surrogate, as
+ * a dotted path (`app_metadata.note`), or undefined when there is none.
+ * `JSON.stringify` would write it as a `\ud800` escape: valid JSON, but a
+ * value no UTF-8 system can store, which Auth0 would reject or alter.
  */
+export const bodyProblem = (body: unknown, at: string = "the body"): string | undefined => {
+  if (typeof body === "string") return isWellFormed(body) ? undefined : at
+  if (typeof body !== "object" || body === null) return undefined
+  if (Array.isArray(body)) {
+    for (let i = 0; i < body.length; i++) {
+      const found = bodyProblem(body[i], `${at}[${i}]`)
+      if (found !== undefined) return found
+    }
+    return undefined
+  }
+  for (const key of Object.keys(body)) {
+    const where = at === "the body" ? key : `${at}.${key}`
+    if (!isWellFormed(key)) return at === "the body" ? "a key of the body" : `a key under ${at}`
+    const found = bodyProblem((body as Record<string, unknown>)[key], where)
+    if (found !== undefined) return found
+  }
+  return undefined
+}
+
+/**
+ * Percent-encode one segment: `auth0|1` becomes `auth0%7C1`, and a `/`, `?`,
+ * `#` or `%` stays inside its segment. Never throws: a lone surrogate (which
+ * `segmentProblem` refuses before anything is sent) shows as U+FFFD, so that
+ * the error can still name the path.
+ */
+export const encodeSegment = (value: string): string =>
+  encodeURIComponent(isWellFormed(value) ? value : value.replace(LONE_SURROGATES, "\uFFFD"))
+
+/** Fill `{name}` segments with percent-encoded values (see `encodeSegment`). */
 export const fillPath = (template: string, params: Readonly<Record<string, string>>): string =>
-  template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name] ?? ""))
+  template.replace(/\{(\w+)\}/g, (_, name: string) => encodeSegment(params[name] ?? ""))
 
 /**
  * Match a request path (relative to `/api/v2`, still encoded) against a

@@ -102,16 +102,80 @@ export const fromStatus = (
   return new Auth0Error.UnexpectedStatus(answer)
 }
 
+/** A system or client error code: `ECONNREFUSED`, `ENOTFOUND`, `UND_ERR_SOCKET`, … */
+const CODE = /^[A-Z][A-Z0-9_]{2,40}$/
+
+interface Why {
+  readonly code?: string
+  readonly host?: string
+}
+
+const field = (o: object, name: string): unknown => (o as Record<string, unknown>)[name]
+
 /**
- * A platform transport failure, reduced to its reason and description: the
- * platform error itself holds the request, and with it the token.
+ * The first coded error down the cause chain (`fetch` wraps it: `TypeError:
+ * fetch failed` → `cause: Error { code, address, port }`; an AggregateError
+ * of a dual-stack connect holds it in `errors`), and the host it names. Only
+ * the code and the host are read, never a message: a client's message may
+ * quote a URL or a header.
  */
-export const fromHttpClientError = (where: Where, error: HttpClientError.HttpClientError): Auth0Error.TransportError =>
-  new Auth0Error.TransportError({
+const why = (cause: unknown, depth = 0): Why => {
+  if (depth > 6 || typeof cause !== "object" || cause === null) return {}
+  const code = field(cause, "code")
+  if (typeof code === "string" && CODE.test(code)) {
+    const address = field(cause, "address")
+    const port = field(cause, "port")
+    const hostname = field(cause, "hostname")
+    const host =
+      typeof address === "string" && address !== ""
+        ? typeof port === "number" || typeof port === "string"
+          ? `${address.includes(":") ? `[${address}]` : address}:${port}`
+          : address
+        : typeof hostname === "string" && hostname !== ""
+          ? hostname
+          : undefined
+    return { code, ...(host !== undefined ? { host } : {}) }
+  }
+  const errors = field(cause, "errors")
+  if (Array.isArray(errors)) {
+    for (const inner of errors) {
+      const found = why(inner, depth + 1)
+      if (found.code !== undefined) return found
+    }
+  }
+  return why(field(cause, "cause"), depth + 1)
+}
+
+/** The request's host (never its path or query: ids and search text), when its URL parses. */
+const requestHost = (error: HttpClientError.HttpClientError): string | undefined => {
+  try {
+    return new URL(error.request.url).host
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * A platform transport failure, reduced to its reason, the cause's code and
+ * the host (`ECONNREFUSED 127.0.0.1:4000`, `ENOTFOUND tenant.example.com`)
+ * and the platform's description: the platform error itself holds the
+ * request, and with it the token.
+ */
+export const fromHttpClientError = (
+  where: Where,
+  error: HttpClientError.HttpClientError
+): Auth0Error.TransportError => {
+  const found = why(error.cause)
+  const host = found.host ?? requestHost(error)
+  const head = [found.code, host].filter((part) => part !== undefined && part !== "").join(" ")
+  const detail = [head, error.description].filter((part) => part !== undefined && part !== "").join(": ")
+  return new Auth0Error.TransportError({
     ...where,
     reason: error.reason,
-    ...(error.description !== undefined ? { detail: error.description } : {})
+    ...(found.code !== undefined ? { code: found.code } : {}),
+    ...(detail !== "" ? { detail } : {})
   })
+}
 
 /** Before sending: Auth0 would answer 400 `invalid_uri`, so fail the same way without the round trip. */
 export const invalidSegment = (where: Where, name: string, problem: string): Auth0Error.BadRequest =>
@@ -119,5 +183,20 @@ export const invalidSegment = (where: Where, name: string, problem: string): Aut
     ...where,
     status: 400,
     errorCode: "invalid_uri",
-    description: `The ${name} ${problem}; it cannot be sent as a path segment (not sent)`
+    description: `The ${name} ${problem}; it cannot be sent as a path segment, so the request was not sent`,
+    sent: false
+  })
+
+/**
+ * Before sending: a query value or a body string that has no UTF-8 encoding.
+ * Sent anyway it would reach Auth0 as another value (U+FFFD in its place), so
+ * a search would silently match something else.
+ */
+export const unencodable = (where: Where, place: string, errorCode: string): Auth0Error.BadRequest =>
+  new Auth0Error.BadRequest({
+    ...where,
+    status: 400,
+    errorCode,
+    description: `${place} holds a lone UTF-16 surrogate, which has no UTF-8 encoding, so the request was not sent`,
+    sent: false
   })

@@ -105,9 +105,15 @@ const STRING_FIELDS = [
   "picture"
 ] as const
 
-// An own `__proto__` key (JSON.parse makes one) is dropped by the schema: such a line takes its path.
 const isObject = (u: unknown): u is Readonly<Record<string, unknown>> =>
-  typeof u === "object" && u !== null && !Array.isArray(u) && !Object.hasOwn(u, "__proto__")
+  typeof u === "object" && u !== null && !Array.isArray(u)
+
+// `Metadata` keeps a parsed object as it is, an own `__proto__` key included (JSON.parse makes it data).
+const isMetadata = (u: unknown): boolean => isObject(u) && Object.getPrototypeOf(u) === Object.prototype
+
+// At the top level the schema drops an own `__proto__` key (see `Extra`): such a line takes its path.
+const isUserObject = (u: unknown): u is Readonly<Record<string, unknown>> =>
+  isObject(u) && !Object.hasOwn(u, "__proto__")
 
 /**
  * True when `u` already is what decoding it as `ExportedUser` gives: then the
@@ -117,7 +123,7 @@ const isObject = (u: unknown): u is Readonly<Record<string, unknown>> =>
  * the error. A test checks this against the schema.
  */
 export const isDecodedExportedUser = (u: unknown): u is ExportedUser => {
-  if (!isObject(u)) return false
+  if (!isUserObject(u)) return false
   for (const key of STRING_FIELDS) {
     const value = u[key]
     if (value !== undefined && typeof value !== "string") return false
@@ -125,8 +131,8 @@ export const isDecodedExportedUser = (u: unknown): u is ExportedUser => {
   const verified = u.email_verified
   return (
     (verified === undefined || typeof verified === "boolean") &&
-    (u.app_metadata === undefined || isObject(u.app_metadata)) &&
-    (u.user_metadata === undefined || isObject(u.user_metadata))
+    (u.app_metadata === undefined || isMetadata(u.app_metadata)) &&
+    (u.user_metadata === undefined || isMetadata(u.user_metadata))
   )
 }
 

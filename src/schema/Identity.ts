@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
-import { Extra } from "../internal/schema.js"
+import { Extra, Metadata } from "../internal/schema.js"
 
 /**
  * `user_id` is a string for most providers but some IdPs send a number, so
@@ -30,7 +30,7 @@ export const Identity = Schema.Struct(
     access_token: Schema.optional(Schema.Redacted(Schema.String)),
     access_token_secret: Schema.optional(Schema.Redacted(Schema.String)),
     refresh_token: Schema.optional(Schema.Redacted(Schema.String)),
-    profileData: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown }))
+    profileData: Schema.optional(Metadata)
   },
   Extra
 )

@@ -11,6 +11,7 @@ import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
+import type * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
@@ -326,7 +327,7 @@ export const layerHttpClient = (options: Options = {}): Layer.Layer<HttpClient.H
  */
 export const layer = (
   options: Options & { readonly client?: Omit<Auth0Http.CommonOptions, "domain"> | undefined } = {}
-): Layer.Layer<Auth0Http.Auth0Http | Tenant> =>
+): Layer.Layer<Auth0Http.Auth0Http | Tenant, ConfigError.ConfigError> =>
   Layer.unwrapEffect(
     Effect.map(make(options), (tenant) => {
       const tenantLayer = Layer.succeed(Tenant, tenant)

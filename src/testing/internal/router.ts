@@ -141,21 +141,43 @@ const refusal = (r: Refusal): FakeResponse => ({
 
 const queryError = (message: string) => new Refusal(400, `Query validation error: '${message}'`, "invalid_query_string")
 
+/**
+ * The parameter descriptions Auth0 quotes after the property name. `per_page`'s
+ * is Auth0's own text as reported in auth0/node-auth0#648 ("Value 1000 is
+ * greater than maximum 100' on property per_page (Number of results per page.
+ * Defaults to 50)."); the others are the Management API's documented ones.
+ */
+const PARAMETER_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  per_page: "Number of results per page. Defaults to 50",
+  page: "Page index of the results to return. First page is 0",
+  include_totals:
+    "Return results inside an object that contains the total result count (true) or as a direct array of results (false, default)"
+}
+
+/** A bad query parameter, worded whole as Auth0 words it: `'<problem>' on property <name> (<description>).` */
+const parameterError = (problem: string, name: string) => {
+  const description = PARAMETER_DESCRIPTIONS[name]
+  return new Refusal(
+    400,
+    `Query validation error: '${problem}' on property ${name}${description !== undefined ? ` (${description})` : ""}.`,
+    "invalid_query_string"
+  )
+}
+
 const intParam = (params: URLSearchParams, name: string, min: number, max: number): number | undefined => {
   const raw = params.get(name)
   if (raw === null || raw === "") return undefined
-  if (!/^-?\d+$/.test(raw)) throw queryError(`Expected type integer but found type string' on property ${name} ('`)
+  if (!/^-?\d+$/.test(raw)) throw parameterError("Expected type integer but found type string", name)
   const n = Number(raw)
-  if (n < min) throw queryError(`Value ${n} is less than minimum ${min}' on property ${name} ('`)
-  if (n > max) throw queryError(`Value ${n} is greater than maximum ${max}' on property ${name} ('`)
+  if (n < min) throw parameterError(`Value ${n} is less than minimum ${min}`, name)
+  if (n > max) throw parameterError(`Value ${n} is greater than maximum ${max}`, name)
   return n
 }
 
 const boolParam = (params: URLSearchParams, name: string): boolean | undefined => {
   const raw = params.get(name)
   if (raw === null || raw === "") return undefined
-  if (raw !== "true" && raw !== "false")
-    throw queryError(`Expected type boolean but found type string' on property ${name} ('`)
+  if (raw !== "true" && raw !== "false") throw parameterError("Expected type boolean but found type string", name)
   return raw === "true"
 }
 

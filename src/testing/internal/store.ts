@@ -113,7 +113,16 @@ const NULLABLE = new Set([
 ])
 const METADATA_LIMIT = 16 * 1024
 
-const invalid = (message: string) => new Refusal(400, `Payload validation error: '${message}'`, "invalid_body")
+// Callers write `<problem>' on property <name> ('`; Auth0 ends such a message with the property's
+// description in parentheses, which the fake does not know: it ends at the name instead of at "(''".
+const invalid = (message: string) =>
+  new Refusal(
+    400,
+    /' on property \S+ \('$/.test(message)
+      ? `Payload validation error: '${message.slice(0, -" ('".length)}.`
+      : `Payload validation error: '${message}'`,
+    "invalid_body"
+  )
 
 const isObject = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
 
