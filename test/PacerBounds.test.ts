@@ -66,8 +66,15 @@ const oneTokenBucket =
   }
 const availableAt = { value: -Infinity }
 
-const auth0 = (http: Layer.Layer<HttpClient.HttpClient>, options: Partial<Auth0Http.CommonOptions> = {}) =>
-  Auth0Http.layer({ domain: DOMAIN, token: Redacted.make("static-token"), ...options }).pipe(Layer.provide(http))
+const auth0 = (
+  http: Layer.Layer<HttpClient.HttpClient>,
+  options: Partial<Auth0Http.CommonOptions> = {}
+): Layer.Layer<Auth0Http.Auth0Http> =>
+  // A valid domain cannot fail the layer.
+  Auth0Http.layer({ domain: DOMAIN, token: Redacted.make("static-token"), ...options }).pipe(
+    Layer.provide(http),
+    Layer.orDie
+  )
 
 /** `count` concurrent `Users.get`s in the background, from START on the TestClock. */
 const gets = (layer: Layer.Layer<Auth0Http.Auth0Http>, count: number) =>
