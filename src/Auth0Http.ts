@@ -27,10 +27,12 @@ import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as Tracer from "effect/Tracer"
 import * as Auth0Error from "./Auth0Error.js"
+import * as Body from "./internal/body.js"
 import * as Endpoints from "./internal/endpoints.js"
 import * as Download from "./internal/download.js"
 import * as Errors from "./internal/errors.js"
 import * as Pacer from "./internal/pacer.js"
+import * as Redirects from "./internal/redirects.js"
 import * as Timeout from "./internal/timeout.js"
 import * as Retry from "./Retry.js"
 import * as TokenProvider from "./TokenProvider.js"
@@ -110,7 +112,20 @@ export interface CommonOptions {
   readonly pacing?: boolean | undefined
   /** At most this many requests in flight at once from this layer. Default: no limit. */
   readonly maxConcurrency?: number | undefined
-  /** Wrap the `HttpClient` (proxies, extra headers, tracing). */
+  /**
+   * The largest answer read, in bytes, for the API and the token endpoint: a
+   * 2xx past it fails with `ResponseTooLarge` after reading at most the limit
+   * (at once when its `Content-Length` says so); an error answer past it keeps
+   * its status and loses its body. Default 16 MiB: Auth0's largest answer is
+   * a page of 100 users, about 1 MB with profiles at the 10 KB soft limit.
+   * Export files are not bounded by it (see `Users.export`'s `maxLineBytes`).
+   */
+  readonly maxResponseBytes?: number | undefined
+  /**
+   * Wrap the `HttpClient` (proxies, extra headers, tracing). It wraps a client
+   * that refuses redirects; a wrapper that follows them itself
+   * (`HttpClient.followRedirects`) would undo that, so do not add one.
+   */
   readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
 }
 
@@ -203,6 +218,7 @@ const origin = (options: CommonOptions): string => {
  */
 const wrapClient = (client: HttpClient.HttpClient, options: CommonOptions): HttpClient.HttpClient =>
   client.pipe(
+    Redirects.refuse,
     HttpClient.withTracerDisabledWhen(() => true),
     options.transformClient ?? identity
   )
@@ -212,11 +228,11 @@ const telemetry = btoa(JSON.stringify({ name: "effect-auth0", version: "0.1.0" }
 /** What every API request carries besides the token, built once rather than header by header per request. */
 const fixedHeaders = Headers.fromInput({ accept: "application/json", "auth0-client": telemetry })
 
-/** One answer, read to the end. */
+/** One answer, read to the end; `text` is none when the body was past `maxResponseBytes`. */
 interface Answer {
   readonly status: number
   readonly headers: Headers.Headers
-  readonly text: string
+  readonly text: Option.Option<string>
 }
 
 /** Query keys in a stable, sorted order, as Auth0's own SDKs send them. */
@@ -346,6 +362,7 @@ export const make = (
     const tokens = yield* TokenProvider.TokenProvider
     const client = wrapClient(yield* HttpClient.HttpClient, options)
     const timeout = Duration.decode(options.timeout ?? "30 seconds")
+    const maxResponseBytes = responseLimit(options)
     const retry = options.retry === undefined ? Retry.defaultPolicy : options.retry
     // Off means not there at all: neither the pacer's gate nor a semaphore on the path of every request.
     const pacer = options.pacing === false ? undefined : yield* Pacer.make
@@ -380,7 +397,7 @@ export const make = (
         Timeout.timeoutFail(
           Effect.mapError(
             Effect.flatMap(client.execute(HttpClientRequest.bearerToken(sent, token)), (response) =>
-              Effect.map(response.text, (text): Answer => ({
+              Effect.map(Body.readText(response, maxResponseBytes), (text): Answer => ({
                 status: response.status,
                 headers: response.headers,
                 text
@@ -415,12 +432,16 @@ export const make = (
       )
 
       const once: Effect.Effect<A, Auth0Error.For<X>> = Effect.flatMap(attempt, ({ headers, status, text }) => {
+        if (Redirects.isRedirect(status)) return Effect.fail(Redirects.refused(where, status))
         if (status < 200 || status >= 300) {
+          // An error answer past the limit still says what went wrong by its status.
+          const body = Option.getOrElse(text, () => "")
           return Effect.flatMap(Clock.currentTimeMillis, (now) =>
-            Effect.fail(Errors.fromStatus(where, status, headers, text, endpoint.errors, now) as Auth0Error.For<X>)
+            Effect.fail(Errors.fromStatus(where, status, headers, body, endpoint.errors, now) as Auth0Error.For<X>)
           )
         }
-        const json = parseJson(text)
+        if (Option.isNone(text)) return Effect.fail(Body.tooLarge(where, status, maxResponseBytes))
+        const json = parseJson(text.value)
         return Either.isLeft(json)
           ? Effect.fail(new Auth0Error.DecodeError({ ...where, status, detail: json.left }))
           : decodeBody(schema, json.right, (detail) => new Auth0Error.DecodeError({ ...where, status, detail }))
@@ -430,10 +451,17 @@ export const make = (
     }
 
     const download = (url: string): Stream.Stream<Uint8Array, Auth0Error.Common> =>
-      Download.download(client, url, timeout, retry)
+      Download.download(client, url, timeout, retry, maxResponseBytes)
 
     return Auth0Http.of({ apiUrl, request, download })
   })
+
+const responseLimit = (options: CommonOptions): number => {
+  const limit = options.maxResponseBytes ?? Body.DEFAULT_MAX_RESPONSE_BYTES
+  const problem = Body.limitProblem(limit)
+  if (problem !== undefined) throw new Error(`Auth0Http: maxResponseBytes ${problem}`)
+  return limit
+}
 
 const tokenLayer = (options: Options): Layer.Layer<TokenProvider.TokenProvider, never, HttpClient.HttpClient> => {
   if ("token" in options) return TokenProvider.layerStatic(options.token)
@@ -444,7 +472,8 @@ const tokenLayer = (options: Options): Layer.Layer<TokenProvider.TokenProvider, 
     audience: options.audience ?? `https://${options.domain}/api/v2/`,
     tokenUrl: `${root}/oauth/token`,
     timeout: options.timeout,
-    refreshBefore: options.refreshBefore
+    refreshBefore: options.refreshBefore,
+    maxResponseBytes: options.maxResponseBytes
   })
 }
 

@@ -1,0 +1,95 @@
+/**
+ * Read an answer's body up to a limit. `response.text` buffers whatever the
+ * server sends (a 600 MB body took 1.2 GB before it failed; an endless one
+ * ran until the timeout), so the body is read as a stream, its bytes counted
+ * as they arrive, and reading stops at the first chunk past the limit: the
+ * memory held is the limit and one chunk. A `Content-Length` past the limit
+ * stops it before the first byte.
+ */
+import type * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
+import * as Auth0Error from "../Auth0Error.js"
+
+/**
+ * The default `maxResponseBytes`, 16 MiB. The largest answer Auth0 sends is a
+ * page of 100 users; a profile's soft limit is 10 KB and search returns at
+ * most 1 MB per user, so 100 typical users are about 1 MB and 16 MiB leaves
+ * room for pages of users that carry 160 KB each.
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024
+
+/** `16 MiB`, `64 KiB`, `100 bytes`: for messages. */
+export const formatBytes = (bytes: number): string => {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`
+  return `${bytes} bytes`
+}
+
+/** Why a limit is not usable, or undefined: a positive whole number of bytes. */
+export const limitProblem = (limit: number): string | undefined =>
+  Number.isSafeInteger(limit) && limit > 0 ? undefined : "must be a positive whole number of bytes"
+
+const utf8 = new TextDecoder()
+
+const concat = (chunks: ReadonlyArray<Uint8Array>, size: number): Uint8Array => {
+  if (chunks.length === 1) return chunks[0]!
+  const all = new Uint8Array(size)
+  let at = 0
+  for (const chunk of chunks) {
+    all.set(chunk, at)
+    at += chunk.length
+  }
+  return all
+}
+
+/** A web `Response` without a body (a 204, a 304) has no stream: the platform says so before reading. */
+const isEmptyBody = (error: HttpClientError.ResponseError): boolean => error.reason === "EmptyBody"
+
+/** The body's text, or `none` when it is longer than `limit` bytes (then it was not read to the end). */
+export const readText = (
+  response: HttpClientResponse.HttpClientResponse,
+  limit: number
+): Effect.Effect<Option.Option<string>, HttpClientError.ResponseError> =>
+  Effect.catchIf(read(response, limit), isEmptyBody, () => Effect.succeed(Option.some("")))
+
+const read = (
+  response: HttpClientResponse.HttpClientResponse,
+  limit: number
+): Effect.Effect<Option.Option<string>, HttpClientError.ResponseError> => {
+  const declared = Number(response.headers["content-length"])
+  if (Number.isFinite(declared) && declared > limit) {
+    // Not a byte read: taking nothing of the stream opens and cancels it, which frees the connection.
+    return Effect.as(Stream.runDrain(Stream.take(response.stream, 0)), Option.none())
+  }
+  return Effect.suspend(() => {
+    const chunks: Array<Uint8Array> = []
+    let size = 0
+    return Effect.map(
+      Stream.runDrain(
+        Stream.takeWhile(response.stream, (chunk) => {
+          size += chunk.length
+          if (size > limit) return false
+          chunks.push(chunk)
+          return true
+        })
+      ),
+      () => (size > limit ? Option.none() : Option.some(utf8.decode(concat(chunks, size))))
+    )
+  })
+}
+
+/** The failure for an answer over the limit. */
+export const tooLarge = (
+  where: { readonly method: string; readonly path: string },
+  status: number,
+  limit: number
+): Auth0Error.ResponseTooLarge =>
+  new Auth0Error.ResponseTooLarge({
+    ...where,
+    status,
+    limit,
+    detail: `a body of more than ${formatBytes(limit)} (maxResponseBytes)`
+  })
