@@ -117,7 +117,7 @@ export interface CommonOptions {
    * 2xx past it fails with `ResponseTooLarge` after reading at most the limit
    * (at once when its `Content-Length` says so); an error answer past it keeps
    * its status and loses its body. Default 16 MiB: Auth0's largest answer is
-   * a page of 100 users, about 1 MB with profiles at the 10 KB soft limit.
+   * a page of 100 users, about 4 MB with both metadata objects at their 16 KB cap.
    * Export files are not bounded by it (see `Users.export`'s `maxLineBytes`).
    */
   readonly maxResponseBytes?: number | undefined

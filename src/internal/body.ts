@@ -15,9 +15,11 @@ import * as Auth0Error from "../Auth0Error.js"
 
 /**
  * The default `maxResponseBytes`, 16 MiB. The largest answer Auth0 sends is a
- * page of 100 users; a profile's soft limit is 10 KB and search returns at
- * most 1 MB per user, so 100 typical users are about 1 MB and 16 MiB leaves
- * room for pages of users that carry 160 KB each.
+ * page of 100 users. A profile's soft limit is 10 KB, `app_metadata` and
+ * `user_metadata` are refused past 16 KB each (as the fake tenant does), so a
+ * full page of users at both caps is about 4 MB; 16 MiB leaves room for 160 KB
+ * a user. Auth0's outer bound, 1 MB per user returned by search, would allow
+ * 100 MB pages no tenant sends in practice: raise the option for that.
  */
 export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024
 
@@ -61,8 +63,9 @@ const read = (
 ): Effect.Effect<Option.Option<string>, HttpClientError.ResponseError> => {
   const declared = Number(response.headers["content-length"])
   if (Number.isFinite(declared) && declared > limit) {
-    // Not a byte read: taking nothing of the stream opens and cancels it, which frees the connection.
-    return Effect.as(Stream.runDrain(Stream.take(response.stream, 0)), Option.none())
+    // Opened and interrupted at once, without waiting for a byte: that cancels the body and frees the
+    // connection (a stream never opened would hold it until the response is garbage-collected).
+    return Effect.as(Stream.runDrain(Stream.interruptWhen(response.stream, Effect.void)), Option.none())
   }
   return Effect.suspend(() => {
     const chunks: Array<Uint8Array> = []
