@@ -68,7 +68,8 @@ export declare namespace Auth0Http {
      * file's signed `location`), through the same `HttpClient` but without the
      * bearer token: it must not travel to a third-party host. A connection
      * that fails mid-way, or sends nothing for the layer's `timeout`, is
-     * resumed (`Range`) under the layer's retry policy.
+     * resumed (`Range`) under the layer's retry policy. A redirect is not
+     * followed (`UnexpectedStatus`): a signed URL is signed for its own host.
      */
     readonly download: (url: string) => Stream.Stream<Uint8Array, Auth0Error.Common>
   }
