@@ -119,6 +119,23 @@ describe("maxResponseBytes: API answers", () => {
     })
   )
 
+  it.live("a Content-Length of a compressed body does not bound what fetch decompresses from it", () =>
+    Effect.gen(function* () {
+      // fetch decodes gzip itself and keeps the header: 100 bytes declared, far more delivered.
+      const body = countingBody(16 * LIMIT)
+      const client = fakeHttp(
+        () =>
+          new Response(body.stream, {
+            status: 200,
+            headers: { "content-length": "100", "content-encoding": "gzip" }
+          })
+      )
+      const error = yield* Effect.flip(Users.get("auth0|1").pipe(Effect.provide(api(client, { retry: false }))))
+      assert.strictEqual(error._tag, "ResponseTooLarge")
+      assert.isAtMost(body.state.sent, LIMIT + CHUNK)
+    })
+  )
+
   it.live("the default limit is 16 MiB", () =>
     Effect.gen(function* () {
       const answer = (length: number) => () =>

@@ -4,7 +4,10 @@
  * ran until the timeout), so the body is read as a stream, its bytes counted
  * as they arrive, and reading stops at the first chunk past the limit: the
  * memory held is the limit and one chunk. A `Content-Length` past the limit
- * stops it before the first byte.
+ * stops it before the first byte. An answer whose `Content-Length` is within
+ * the limit, without a content coding, is bounded by HTTP's own framing and
+ * read with `text`: an `HttpClient` of your own must not hand over more than
+ * it declares.
  */
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
@@ -61,27 +64,40 @@ const read = (
   response: HttpClientResponse.HttpClientResponse,
   limit: number
 ): Effect.Effect<Option.Option<string>, HttpClientError.ResponseError> => {
-  const declared = Number(response.headers["content-length"])
-  if (Number.isFinite(declared) && declared > limit) {
+  const declared = Number(response.headers["content-length"] ?? Number.NaN)
+  if (declared > limit) {
     // Opened and interrupted at once, without waiting for a byte: that cancels the body and frees the
     // connection (a stream never opened would hold it until the response is garbage-collected).
     return Effect.as(Stream.runDrain(Stream.interruptWhen(response.stream, Effect.void)), Option.none())
   }
-  return Effect.suspend(() => {
-    const chunks: Array<Uint8Array> = []
-    let size = 0
-    return Effect.map(
-      Stream.runDrain(
-        Stream.takeWhile(response.stream, (chunk) => {
-          size += chunk.length
-          if (size > limit) return false
-          chunks.push(chunk)
-          return true
-        })
-      ),
-      () => (size > limit ? Option.none() : Option.some(utf8.decode(concat(chunks, size))))
-    )
-  })
+  // A declared length is the body's length on the wire (HTTP framing: fetch and undici stop there,
+  // a longer body is a protocol error), and without a content coding it is also what `text` holds:
+  // read it the cheap way. A streamed read costs some 300 µs more per answer.
+  const encoding = response.headers["content-encoding"]
+  if (declared >= 0 && (encoding === undefined || encoding === "identity")) return Effect.map(response.text, Option.some)
+  return Effect.scoped(
+    Effect.flatMap(Stream.toPull(response.stream), (pull) => {
+      const chunks: Array<Uint8Array> = []
+      let size = 0
+      // A pull loop rather than `Stream.takeWhile` and a sink: several times cheaper per answer.
+      const loop: Effect.Effect<Option.Option<string>, HttpClientError.ResponseError> = Effect.matchEffect(pull, {
+        onFailure: Option.match({
+          onNone: () => Effect.succeed(Option.some(utf8.decode(concat(chunks, size)))),
+          onSome: Effect.fail
+        }),
+        onSuccess: (pulled) => {
+          for (const chunk of pulled) {
+            size += chunk.length
+            // Closing the scope cancels the rest of the body.
+            if (size > limit) return Effect.succeed(Option.none())
+            chunks.push(chunk)
+          }
+          return loop
+        }
+      })
+      return loop
+    })
+  )
 }
 
 /** The failure for an answer over the limit. */
