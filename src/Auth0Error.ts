@@ -252,6 +252,43 @@ export class DecodeError extends Schema.TaggedError<DecodeError>("effect-auth0/D
 }
 
 /**
+ * An answer bigger than the layer allows: a body past `maxResponseBytes`
+ * (said so by its `Content-Length`, or counted as it arrived, reading at most
+ * the limit and one chunk), or an export file line past `maxLineLength`. A
+ * tenant does not send such answers, so it is not retried; the body itself is
+ * never kept.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Users } from "effect-auth0"
+ * const program = Users.get("auth0|1").pipe(
+ *   Effect.catchTag("ResponseTooLarge", (e) => Effect.logError(`over ${e.limit} bytes: ${e.message}`))
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ResponseTooLarge extends Schema.TaggedError<ResponseTooLarge>("effect-auth0/ResponseTooLarge")(
+  "ResponseTooLarge",
+  {
+    ...Where,
+    status: Schema.Number,
+    /** The limit that was passed, in bytes. */
+    limit: Schema.Number,
+    /** What was too large, e.g. "a body of more than 16 MiB (maxResponseBytes)". */
+    detail: Schema.String
+  }
+) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  override get message(): string {
+    return `${this.method} ${this.path} answered ${this.status} with ${this.detail}`
+  }
+}
+
+/**
  * A listing would go past Auth0's 1000-result cap and could not be narrowed
  * enough to fit under it (for example more than 1000 users created in the same
  * millisecond), or the caller did not allow stopping at the cap. Raised instead
@@ -328,6 +365,7 @@ export type Common =
   | TransportError
   | TimeoutError
   | DecodeError
+  | ResponseTooLarge
 
 /**
  * Failures only some endpoints document (404 on a user, 409 on create or link).

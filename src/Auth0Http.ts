@@ -27,10 +27,12 @@ import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as Tracer from "effect/Tracer"
 import * as Auth0Error from "./Auth0Error.js"
+import * as Body from "./internal/body.js"
 import * as Endpoints from "./internal/endpoints.js"
 import * as Download from "./internal/download.js"
 import * as Errors from "./internal/errors.js"
 import * as Pacer from "./internal/pacer.js"
+import * as Redirects from "./internal/redirects.js"
 import * as Timeout from "./internal/timeout.js"
 import * as Retry from "./Retry.js"
 import * as TokenProvider from "./TokenProvider.js"
@@ -66,7 +68,8 @@ export declare namespace Auth0Http {
      * file's signed `location`), through the same `HttpClient` but without the
      * bearer token: it must not travel to a third-party host. A connection
      * that fails mid-way, or sends nothing for the layer's `timeout`, is
-     * resumed (`Range`) under the layer's retry policy.
+     * resumed (`Range`) under the layer's retry policy. A redirect is not
+     * followed (`UnexpectedStatus`): a signed URL is signed for its own host.
      */
     readonly download: (url: string) => Stream.Stream<Uint8Array, Auth0Error.Common>
   }
@@ -119,7 +122,20 @@ export interface CommonOptions {
   readonly maxPacingWait?: Duration.DurationInput | undefined
   /** At most this many requests in flight at once from this layer. Default: no limit. */
   readonly maxConcurrency?: number | undefined
-  /** Wrap the `HttpClient` (proxies, extra headers, tracing). */
+  /**
+   * The largest answer read, in bytes, for the API and the token endpoint: a
+   * 2xx past it fails with `ResponseTooLarge` after reading at most the limit
+   * (at once when its `Content-Length` says so); an error answer past it keeps
+   * its status and loses its body. Default 16 MiB: Auth0's largest answer is
+   * a page of 100 users, about 4 MB with both metadata objects at their 16 KB cap.
+   * Export files are not bounded by it (see `Users.export`'s `maxLineLength`).
+   */
+  readonly maxResponseBytes?: number | undefined
+  /**
+   * Wrap the `HttpClient` (proxies, extra headers, tracing). It wraps a client
+   * that refuses redirects; a wrapper that follows them itself
+   * (`HttpClient.followRedirects`) would undo that, so do not add one.
+   */
   readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
 }
 
@@ -236,6 +252,7 @@ const origin = (options: CommonOptions): Either.Either<string, ConfigError.Confi
  */
 const wrapClient = (client: HttpClient.HttpClient, options: CommonOptions): HttpClient.HttpClient =>
   client.pipe(
+    Redirects.refuse,
     HttpClient.withTracerDisabledWhen(() => true),
     options.transformClient ?? identity
   )
@@ -245,11 +262,11 @@ const telemetry = btoa(JSON.stringify({ name: "effect-auth0", version: "0.1.0" }
 /** What every API request carries besides the token, built once rather than header by header per request. */
 const fixedHeaders = Headers.fromInput({ accept: "application/json", "auth0-client": telemetry })
 
-/** One answer, read to the end. */
+/** One answer, read to the end; `text` is none when the body was past `maxResponseBytes`. */
 interface Answer {
   readonly status: number
   readonly headers: Headers.Headers
-  readonly text: string
+  readonly text: Option.Option<string>
 }
 
 /** Query keys in a stable, sorted order, as Auth0's own SDKs send them. */
@@ -413,6 +430,7 @@ export const make = (
     const tokens = yield* TokenProvider.TokenProvider
     const client = wrapClient(yield* HttpClient.HttpClient, options)
     const timeout = Duration.decode(options.timeout ?? "30 seconds")
+    const maxResponseBytes = yield* responseLimit(options)
     const retry = options.retry === undefined ? Retry.defaultPolicy : options.retry
     // Off means not there at all: neither the pacer's gate nor a semaphore on the path of every request.
     const pacer =
@@ -448,7 +466,7 @@ export const make = (
         Timeout.timeoutFail(
           Effect.mapError(
             Effect.flatMap(client.execute(HttpClientRequest.bearerToken(sent, token)), (response) =>
-              Effect.map(response.text, (text): Answer => ({
+              Effect.map(Body.readText(response, maxResponseBytes), (text): Answer => ({
                 status: response.status,
                 headers: response.headers,
                 text
@@ -483,12 +501,16 @@ export const make = (
       )
 
       const once: Effect.Effect<A, Auth0Error.For<X>> = Effect.flatMap(attempt, ({ headers, status, text }) => {
+        if (Redirects.isRedirect(status)) return Effect.fail(Redirects.refused(where, status))
         if (status < 200 || status >= 300) {
+          // An error answer past the limit still says what went wrong by its status.
+          const body = Option.getOrElse(text, () => "")
           return Effect.flatMap(Clock.currentTimeMillis, (now) =>
-            Effect.fail(Errors.fromStatus(where, status, headers, text, endpoint.errors, now) as Auth0Error.For<X>)
+            Effect.fail(Errors.fromStatus(where, status, headers, body, endpoint.errors, now) as Auth0Error.For<X>)
           )
         }
-        const json = parseJson(text)
+        if (Option.isNone(text)) return Effect.fail(Body.tooLarge(where, status, maxResponseBytes))
+        const json = parseJson(text.value)
         return Either.isLeft(json)
           ? Effect.fail(new Auth0Error.DecodeError({ ...where, status, detail: json.left }))
           : decodeBody(schema, json.right, (detail) => new Auth0Error.DecodeError({ ...where, status, detail }))
@@ -498,10 +520,16 @@ export const make = (
     }
 
     const download = (url: string): Stream.Stream<Uint8Array, Auth0Error.Common> =>
-      Download.download(client, url, timeout, retry)
+      Download.download(client, url, timeout, retry, maxResponseBytes)
 
     return Auth0Http.of({ apiUrl, request, download })
   })
+
+const responseLimit = (options: CommonOptions): Either.Either<number, ConfigError.ConfigError> => {
+  const limit = options.maxResponseBytes ?? Body.DEFAULT_MAX_RESPONSE_BYTES
+  const problem = Body.limitProblem(limit)
+  return problem === undefined ? Either.right(limit) : Either.left(invalidOption("maxResponseBytes", problem))
+}
 
 const tokenLayer = (
   options: Options
@@ -509,13 +537,16 @@ const tokenLayer = (
   if ("token" in options) return TokenProvider.layerStatic(options.token)
   const root = origin(options)
   if (Either.isLeft(root)) return Layer.fail(root.left)
+  const limit = responseLimit(options)
+  if (Either.isLeft(limit)) return Layer.fail(limit.left)
   return TokenProvider.layerClientCredentials({
     clientId: options.clientId,
     clientSecret: options.clientSecret,
     audience: options.audience ?? `https://${options.domain}/api/v2/`,
     tokenUrl: `${root.right}/oauth/token`,
     timeout: options.timeout,
-    refreshBefore: options.refreshBefore
+    refreshBefore: options.refreshBefore,
+    maxResponseBytes: options.maxResponseBytes
   })
 }
 

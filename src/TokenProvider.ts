@@ -17,7 +17,9 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as Auth0Error from "./Auth0Error.js"
+import * as Body from "./internal/body.js"
 import * as Errors from "./internal/errors.js"
+import * as Redirects from "./internal/redirects.js"
 import * as Timeout from "./internal/timeout.js"
 
 /**
@@ -183,6 +185,8 @@ export interface ClientCredentialsOptions {
   readonly timeout?: Duration.DurationInput | undefined
   /** Fetch a new token this long before the current one expires. Default 5 minutes. */
   readonly refreshBefore?: Duration.DurationInput | undefined
+  /** The largest token answer read, in bytes; past it `ResponseTooLarge`. Default 16 MiB. */
+  readonly maxResponseBytes?: number | undefined
 }
 
 const TokenResponse = Schema.Struct({
@@ -197,7 +201,9 @@ const decodeTokenResponse = Schema.decodeUnknown(TokenResponse)
  * The client-credentials grant: `POST {tokenUrl}`, form-encoded, as Auth0
  * documents it. Failures are typed (`Unauthorized` for refused credentials,
  * `Forbidden` for an audience the client has no grant for, …); their
- * messages never hold the secret or a token.
+ * messages never hold the secret or a token. A redirect is not followed (a
+ * 307 would re-send the secret to its `Location`): it fails with
+ * `UnexpectedStatus`.
  *
  * @example
  * ```ts
@@ -218,8 +224,11 @@ export const makeClientCredentials = (
   options: ClientCredentialsOptions
 ): Effect.Effect<TokenProvider.Service, never, HttpClient.HttpClient> =>
   Effect.gen(function* () {
-    const client = yield* HttpClient.HttpClient
+    const client = Redirects.refuse(yield* HttpClient.HttpClient)
     const timeout = Duration.decode(options.timeout ?? "10 seconds")
+    const limit = options.maxResponseBytes ?? Body.DEFAULT_MAX_RESPONSE_BYTES
+    const limitProblem = Body.limitProblem(limit)
+    if (limitProblem !== undefined) throw new Error(`TokenProvider: maxResponseBytes ${limitProblem}`)
     const where = { method: "POST", path: new URL(options.tokenUrl).pathname }
 
     const issue: Effect.Effect<Issued, Auth0Error.Common> = Effect.suspend(() => {
@@ -235,16 +244,26 @@ export const makeClientCredentials = (
       )
       return client.execute(request).pipe(
         Effect.flatMap((response) =>
-          Effect.map(response.text, (text) => ({ status: response.status, headers: response.headers, text }))
+          Effect.map(Body.readText(response, limit), (text) => ({
+            status: response.status,
+            headers: response.headers,
+            text
+          }))
         ),
         Effect.mapError((error) => Errors.fromHttpClientError(where, error)),
         (exchange) => Timeout.timeoutFail(exchange, timeout, () => new Auth0Error.TimeoutError({ ...where, timeout })),
         Effect.flatMap(({ headers, status, text }) =>
-          status >= 200 && status < 300
-            ? decodeToken(where, status, text)
-            : Effect.flatMap(Clock.currentTimeMillis, (now) =>
-                Effect.fail(Errors.fromStatus(where, status, headers, text, [], now) as Auth0Error.Common)
-              )
+          Redirects.isRedirect(status)
+            ? Effect.fail(Redirects.refused(where, status))
+            : status >= 200 && status < 300
+              ? text._tag === "Some"
+                ? decodeToken(where, status, text.value)
+                : Effect.fail(Body.tooLarge(where, status, limit))
+              : Effect.flatMap(Clock.currentTimeMillis, (now) =>
+                  Effect.fail(
+                    Errors.fromStatus(where, status, headers, text._tag === "Some" ? text.value : "", [], now) as Auth0Error.Common
+                  )
+                )
         )
       )
     }).pipe(Effect.withSpan("TokenProvider.clientCredentials"))

@@ -504,6 +504,9 @@ describe("Auth0Error.isRetryable", () => {
     Conflict: [new Auth0Error.Conflict(answer(method, 409))],
     UnexpectedStatus: [new Auth0Error.UnexpectedStatus(answer(method, 405))],
     DecodeError: [new Auth0Error.DecodeError({ ...where(method), status: 200, detail: "x" })],
+    ResponseTooLarge: [
+      new Auth0Error.ResponseTooLarge({ ...where(method), status: 200, limit: 65536, detail: "a body of more than 64 KiB" })
+    ],
     LimitExceeded: [new Auth0Error.LimitExceeded({ ...where(method), total: 5000, scope: "q", detail: "too many" })],
     ExportFailed: [new Auth0Error.ExportFailed({ ...where(method), jobId: "job_1", status: "failed", detail: "boom" })]
   })

@@ -1309,6 +1309,7 @@ describe("error unions", () => {
       | "TransportError"
       | "TimeoutError"
       | "DecodeError"
+      | "ResponseTooLarge"
     >()
     // Every operation needs Auth0Http and nothing else.
     expectTypeOf<Effect.Effect.Context<ReturnType<typeof Users.get>>>().toEqualTypeOf<Auth0Http.Auth0Http>()

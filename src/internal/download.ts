@@ -10,6 +10,14 @@
  * counts as such a failure. Either way the stream's consumer sees every byte once,
  * in order, so a gunzip downstream never notices. Consecutive failures without
  * a new byte in between are bounded by the layer's retry policy.
+ *
+ * A redirect is not followed, as for every request of the library: the URL
+ * carries no bearer token, but an S3 presigned URL is signed for its own host,
+ * so another endpoint could not serve it anyway, and a redirect there means
+ * something other than S3 answered. It fails with `UnexpectedStatus`, not
+ * retried. The file's size is not limited (an export can be gigabytes; its
+ * lines are, see `exportJob.ts`); an error answer's body is read up to the
+ * layer's `maxResponseBytes`.
  */
 import * as Headers from "@effect/platform/Headers"
 import type * as HttpClient from "@effect/platform/HttpClient"
@@ -22,7 +30,9 @@ import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
 import * as Auth0Error from "../Auth0Error.js"
 import type * as Retry from "../Retry.js"
+import * as Body from "./body.js"
 import * as Errors from "./errors.js"
+import * as Redirects from "./redirects.js"
 import * as Timeout from "./timeout.js"
 
 /**
@@ -61,7 +71,8 @@ export const download = (
   client: HttpClient.HttpClient,
   url: string,
   timeout: Duration.Duration,
-  retry: Retry.Policy | false
+  retry: Retry.Policy | false,
+  maxErrorBytes: number
 ): Stream.Stream<Uint8Array, Auth0Error.Common> => {
   const where = { method: "GET", path: new URL(url).pathname }
   const timedOut = () => new Auth0Error.TimeoutError({ ...where, timeout })
@@ -93,6 +104,7 @@ export const download = (
                   })
                 )
           }
+          if (Redirects.isRedirect(response.status)) return Effect.fail(Redirects.refused(where, response.status))
           if (response.status >= 200 && response.status < 300) return Effect.succeed(dropBytes(body, from))
           // The last attempt broke off after the last byte: nothing is left to send.
           if (from > 0 && response.status === 416 && contentRange(response.headers).size === from) {
@@ -100,7 +112,10 @@ export const download = (
           }
           return Effect.flatMap(
             Effect.zip(
-              Effect.orElseSucceed(response.text, () => ""),
+              Effect.orElseSucceed(
+                Effect.map(Body.readText(response, maxErrorBytes), (text) => Option.getOrElse(text, () => "")),
+                () => ""
+              ),
               Clock.currentTimeMillis
             ),
             ([text, now]) =>

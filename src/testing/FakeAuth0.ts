@@ -223,6 +223,8 @@ const bodyText = (request: HttpClientRequest.HttpClientRequest): string | undefi
   }
 }
 
+const utf8 = new TextEncoder()
+
 /** A body stream that sends half of the body, then fails as a dropped connection would. */
 const cutOff = (body: string | Uint8Array): ReadableStream<Uint8Array> =>
   new ReadableStream({
@@ -273,6 +275,13 @@ export const httpClient = (tenant: Tenant.Service): HttpClient.HttpClient =>
             : answer.fault === "malformed"
               ? Server.spoil(answer.body)
               : answer.body
+      // A whole body declares its length, as the served fake and Auth0 do: `Auth0Http` then reads it
+      // without streaming. A cut-off one cannot.
+      if (typeof body === "string" || body instanceof Uint8Array) {
+        const bytes = typeof body === "string" ? utf8.encode(body) : body
+        const headers = { ...answer.headers, "content-length": String(bytes.length) }
+        return HttpClientResponse.fromWeb(request, new Response(bytes, { status: answer.status, headers }))
+      }
       return HttpClientResponse.fromWeb(request, new Response(body, { status: answer.status, headers: answer.headers }))
     })
   )
