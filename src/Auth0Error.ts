@@ -289,10 +289,10 @@ export class ResponseTooLarge extends Schema.TaggedError<ResponseTooLarge>("effe
 }
 
 /**
- * A listing would go past Auth0's 1000-result cap and could not be narrowed
- * enough to fit under it (for example more than 1000 users created in the same
- * millisecond), or the caller did not allow stopping at the cap. Raised instead
- * of ending the stream quietly with results missing.
+ * A listing cannot be delivered in full: an offset list would go past Auth0's
+ * 1000-result cap and the caller did not allow stopping there, or a
+ * `Users.stream` sort cannot be walked by key past its first page. Raised
+ * instead of ending the stream quietly with results missing.
  *
  * @since 0.1.0
  * @category errors
@@ -308,7 +308,7 @@ export class LimitExceeded extends Schema.TaggedError<LimitExceeded>("effect-aut
   /** @since 0.1.0 */
   readonly [TypeId]: TypeId = TypeId
   override get message(): string {
-    return `${this.method} ${this.path}: ${this.total} results for ${this.scope}, past Auth0's 1000-result cap: ${this.detail}`
+    return `${this.method} ${this.path}: ${this.scope} cannot be listed in full: ${this.detail}`
   }
 }
 

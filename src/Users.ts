@@ -548,7 +548,12 @@ const offsetUsers = (params: StreamParams, sort: string) => {
       Paging.pagesFrom(first, fetch, {
         perPage: STREAM_PAGE,
         stopAtCap: false,
-        limitExceeded: (total) => limitExceeded(params.q ?? "", total, `the sort ${sort} cannot be walked by key`)
+        limitExceeded: (total) =>
+          limitExceeded(
+            params.q ?? "",
+            total,
+            `${total} matches, the sort ${sort} cannot be walked by key, and offset pages end at Auth0's 1000-result cap`
+          )
       })
     )
   )
@@ -722,7 +727,7 @@ const capped = <A, E, R>(
             path,
             total,
             scope: path,
-            detail: "Auth0 lists only the first 1000; pass stopAtCap: true to end there"
+            detail: `${total} results, and Auth0 lists only the first 1000; pass stopAtCap: true to end there`
           })
       }).pipe(
         Stream.filter((item) => {

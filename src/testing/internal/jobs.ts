@@ -13,7 +13,7 @@
  */
 import * as Zlib from "node:zlib"
 import type { FakeRequest, FakeResponse } from "./router.js"
-import { type Connection, Refusal, type Store, type UserRecord } from "./store.js"
+import { type Connection, invalid, Refusal, type Store, type UserRecord } from "./store.js"
 
 export interface ExportJobOptions {
   /** How many `GET /jobs/{id}` answers say a job is not done yet (`pending`, then `processing`) before it completes. Default 1. */
@@ -73,17 +73,6 @@ interface Job {
   status: "pending" | "processing" | "completed" | "failed"
   file: Uint8Array<ArrayBuffer> | undefined
 }
-
-// Callers write `<problem>' on property <name> ('`; Auth0 ends such a message with the property's
-// description in parentheses, which the fake does not know: it ends at the name instead of at "(''".
-const invalid = (message: string) =>
-  new Refusal(
-    400,
-    /' on property \S+ \('$/.test(message)
-      ? `Payload validation error: '${message.slice(0, -" ('".length)}.`
-      : `Payload validation error: '${message}'`,
-    "invalid_body"
-  )
 
 const isObject = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
 

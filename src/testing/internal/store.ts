@@ -115,7 +115,7 @@ const METADATA_LIMIT = 16 * 1024
 
 // Callers write `<problem>' on property <name> ('`; Auth0 ends such a message with the property's
 // description in parentheses, which the fake does not know: it ends at the name instead of at "(''".
-const invalid = (message: string) =>
+export const invalid = (message: string) =>
   new Refusal(
     400,
     /' on property \S+ \('$/.test(message)
