@@ -44,6 +44,7 @@ interface Level {
   readonly field: string
   readonly direction: 1 | -1
   readonly keyOf: (user: Readonly<Record<string, unknown>>) => Merge.SortKey | undefined
+  readonly severalKeys: (user: Readonly<Record<string, unknown>>) => boolean
 }
 
 /** How one `sort` (with one `q`) is walked. */
@@ -58,7 +59,7 @@ export interface Plan {
 
 const level = (sort: string): Level => {
   const order = Option.getOrThrow(Merge.sortOrder(sort))
-  return { field: order.field, direction: order.direction, keyOf: order.keyOf }
+  return { field: order.field, direction: order.direction, keyOf: order.keyOf, severalKeys: order.severalKeys }
 }
 const TIES: ReadonlyArray<Level> = [level("created_at:1"), level("user_id:1")]
 
@@ -72,7 +73,12 @@ const hash = (text: string): string => {
 /** The walk for `sort`, or `None` for a sort Auth0 refuses (metadata) or that cannot be read. */
 export const plan = (q: string | undefined, sort: string): Option.Option<Plan> =>
   Option.map(Merge.sortOrder(sort), (order) => {
-    const first: Level = { field: order.field, direction: order.direction, keyOf: order.keyOf }
+    const first: Level = {
+      field: order.field,
+      direction: order.direction,
+      keyOf: order.keyOf,
+      severalKeys: order.severalKeys
+    }
     const ties = TIES.filter((tie) => tie.field !== order.field)
     return {
       q,
@@ -171,11 +177,16 @@ export const step = <U extends User>(
   const ordered: Array<{ readonly user: U; readonly key: Key; readonly again: boolean }> = []
 
   for (const user of users) {
+    // The server matched this user to the page's ranges. Only a user with several values of a key (a
+    // multi-valued field) can match them by a value other than the one it sorts by, and then it was (or
+    // will be) delivered at that one. A user with one value per key is trusted to be where the server
+    // says, even where our model of Auth0's order disagrees: dropping it would skip it for good.
+    const several = levels.some((level, i) => i <= depth && level.severalKeys(user))
     const pinned = position.pins.every((pin, i) => {
       const key = levels[i]!.keyOf(user)
       return isKey(key) && same(key, pin.value)
     })
-    if (!pinned) continue
+    if (!pinned && several) continue
     const key = current.keyOf(user)
     if (!isKey(key)) {
       return {
@@ -185,7 +196,7 @@ export const step = <U extends User>(
       }
     }
     const c = at === null ? 1 : current.direction * Merge.compareKeys(key, at.value)
-    if (c < 0 || (c === 0 && at!.done)) continue
+    if (several && (c < 0 || (c === 0 && at!.done))) continue
     const again = (c === 0 && seen?.has(user.user_id) === true) || skip?.has(user.user_id) === true
     ordered.push({ user, key, again })
   }

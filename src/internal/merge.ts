@@ -46,6 +46,26 @@ const firstKey = (
   return isRecord(value) && Object.hasOwn(value, segment) ? firstKey(value[segment], path, at + 1, pick) : undefined
 }
 
+/** How many values `pick` makes keys of at a dotted path, counting up to two: more than one only through an array. */
+const keyCount = (
+  value: unknown,
+  path: ReadonlyArray<string>,
+  at: number,
+  pick: (leaf: unknown) => SortKey | undefined
+): number => {
+  if (Array.isArray(value)) {
+    let count = 0
+    for (const element of value) {
+      count += keyCount(element, path, at, pick)
+      if (count > 1) return count
+    }
+    return count
+  }
+  if (at === path.length) return pick(value) === undefined ? 0 : 1
+  const segment = path[at]!
+  return isRecord(value) && Object.hasOwn(value, segment) ? keyCount(value[segment], path, at + 1, pick) : 0
+}
+
 /** Numbers before booleans before strings, as Auth0 answers when one field holds several types. */
 const typeRank = (key: SortKey): number => (typeof key === "number" ? 0 : typeof key === "boolean" ? 1 : 2)
 
@@ -60,6 +80,11 @@ export interface SortOrder {
   readonly direction: 1 | -1
   /** The value Auth0 sorts `user` by (case-folded where Auth0 folds), `undefined` when it has none. */
   readonly keyOf: (user: Readonly<Record<string, unknown>>) => SortKey | undefined
+  /**
+   * Whether the user holds more than one value of the field (`identities.connection`
+   * with several identities): a range query matches such a user by any of them.
+   */
+  readonly severalKeys: (user: Readonly<Record<string, unknown>>) => boolean
   readonly compare: (a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>) => number
 }
 
@@ -88,6 +113,7 @@ export const sortOrder = (sort: string): Option.Option<SortOrder> => {
     root: path[0]!,
     direction,
     keyOf,
+    severalKeys: (user) => field !== "email.domain" && keyCount(user, path, 0, sortable) > 1,
     compare: (a, b) => {
       const ka = keyOf(a)
       const kb = keyOf(b)
