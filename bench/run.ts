@@ -7,13 +7,18 @@
  * 2. Users.stream / Users.export: users per second and peak RSS growth.
  * 3. A rate-limited tenant (bucket 10, refill 50/s): 1000 Users.get at concurrency 16.
  * 4. The same bucket shared by four client processes.
+ *
+ * `BENCH_BASELINE=<git rev>` also measures `Users.stream` of that revision's
+ * `src/` against this tree's (`bench/stream-compare.ts`) and adds the figures
+ * to section 2. `BENCH_ONLY=stream-compare` (with `BENCH_BASELINE`) runs that
+ * comparison alone and prints it; BENCHMARKS.md is left as it is.
  */
 import { NodeHttpClient } from "@effect/platform-node"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { Effect, ManagedRuntime } from "effect"
 import { execFileSync } from "node:child_process"
-import { readFileSync, writeFileSync } from "node:fs"
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import * as Prettier from "prettier"
@@ -29,6 +34,7 @@ import {
   pool,
   rawFetchGet,
   rawUndiciGet,
+  BENCH_DIR,
   ROOT,
   runWorkers,
   type RunningServer,
@@ -39,6 +45,7 @@ import {
   startServer,
   userPath
 } from "./lib.js"
+import { COMPARE_DRAINS, COMPARE_RUNS, COMPARE_USERS, compareStreams, type StreamComparison } from "./stream-compare.js"
 import type { BurstResult, Job, MemoryResult } from "./worker.js"
 
 const GET_REQUESTS = 2000
@@ -316,6 +323,68 @@ const scenarioMemory = async (): Promise<ReadonlyArray<MemoryRow>> => {
 }
 
 // ---------------------------------------------------------------------------
+// 2, before and after: Users.stream of a baseline revision against this tree's
+
+interface Baseline {
+  /** As given in BENCH_BASELINE. */
+  readonly rev: string
+  /** Its abbreviated commit hash. */
+  readonly commit: string
+}
+
+interface StreamCompareResult extends StreamComparison {
+  readonly baseline: Baseline
+}
+
+const git = (args: ReadonlyArray<string>, input?: Buffer): Buffer =>
+  execFileSync("git", args, { cwd: ROOT, maxBuffer: 1024 ** 3, ...(input === undefined ? {} : { input }) })
+
+const baselineFromEnv = (): Baseline | undefined => {
+  const rev = process.env.BENCH_BASELINE?.trim()
+  if (rev === undefined || rev === "") return undefined
+  const commit = git(["rev-parse", "--short", "--verify", "--end-of-options", `${rev}^{commit}`])
+    .toString("utf8")
+    .trim()
+  return { rev, commit }
+}
+
+/**
+ * Extract the baseline's `src/` under bench/results/ (git-ignored), inside the
+ * repository, so that its imports of `effect` and `@effect/platform` resolve
+ * to this checkout's node_modules, then drain `Users.stream({})` with the old
+ * copy (A) and this tree's (B) in alternating fresh processes over one tenant.
+ */
+const scenarioStreamCompare = async (baseline: Baseline): Promise<StreamCompareResult> => {
+  log(
+    `\n[2, before and after] Users.stream({}) of ${baseline.rev} (${baseline.commit}) and of this tree, ${COMPARE_USERS} users, ${COMPARE_RUNS} pairs of runs`
+  )
+  const dir = Path.join(BENCH_DIR, "results", `baseline-${baseline.commit}`)
+  rmSync(dir, { recursive: true, force: true })
+  mkdirSync(dir, { recursive: true })
+  try {
+    execFileSync("tar", ["-x", "-C", dir], { input: git(["archive", "--format=tar", baseline.commit, "src"]) })
+    const old = Path.join(dir, "src", "index.ts")
+    const current = Path.join(ROOT, "src", "index.ts")
+    const server = await startServer({ users: COMPARE_USERS, ids: 1, shape: "username" })
+    try {
+      const result = await compareStreams(old, current, server, COMPARE_RUNS, (lib, run, rate) =>
+        log(
+          `  pair ${run + 1} ${lib === "A" ? `${baseline.commit} (before)` : "this tree (after)"}: ${rate.toFixed(0)} users/s`
+        )
+      )
+      log(
+        `  before ${result.medianA.toFixed(0)} users/s, after ${result.medianB.toFixed(0)} users/s; after / before per pair ${result.ratios.map((r) => r.toFixed(3)).join(", ")}, median ${result.medianRatio.toFixed(3)}`
+      )
+      return { ...result, baseline }
+    } finally {
+      await server.stop()
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+// ---------------------------------------------------------------------------
 // 3 and 4. The rate-limited tenant
 
 interface BurstRow {
@@ -425,6 +494,7 @@ const markdown = (
   memory: ReadonlyArray<MemoryRow>,
   burst: ReadonlyArray<BurstRow>,
   multi: ReadonlyArray<BurstRow>,
+  compare: StreamCompareResult | undefined,
   totalMs: number
 ): string => {
   const cpus = Os.cpus()
@@ -457,6 +527,7 @@ const markdown = (
     "",
     "```sh",
     "npm run bench   # tsx bench/run.ts",
+    "BENCH_BASELINE=<git rev> npm run bench   # also Users.stream of <git rev>'s src/ against this tree's (section 2)",
     "```",
     "",
     `## 1. \`GET /api/v2/users/{id}\`: ${GET_REQUESTS} requests`,
@@ -558,6 +629,24 @@ const markdown = (
       `| ${describe({ op: "export", consumer, warm })}${consumer === "raw" ? " (the floor)" : ""} | ${rssGrowth(small).toFixed(1)} / ${rssGrowth(large).toFixed(1)} | ${(rssGrowth(large) - rssGrowth(small)).toFixed(1)} | ${heapGrowth(small).toFixed(1)} / ${heapGrowth(large).toFixed(1)} | ${(heapGrowth(large) - heapGrowth(small)).toFixed(1)} |`
     )
   }
+  if (compare !== undefined) {
+    const r = (x: number) => x.toFixed(3)
+    const rates = (xs: ReadonlyArray<number>) => xs.map((x) => x.toFixed(0)).join(", ")
+    push(
+      "",
+      `### \`Users.stream\` before and after: ${compare.baseline.commit} against this tree`,
+      "",
+      `\`BENCH_BASELINE=${compare.baseline.rev}\`: \`Users.stream({})\` of the \`src/\` of ${compare.baseline.commit} (extracted with \`git archive\`,`,
+      "run against the same node_modules) and of this tree, over one tenant of",
+      `${COMPARE_USERS} users seeded by \`username\` (\`bench/stream-compare.ts\`). Each run is a fresh process that drains the`,
+      `stream once to warm up, then ${COMPARE_DRAINS} times timed, and reports the median users per second; ${COMPARE_RUNS} pairs of runs,`,
+      "alternating which copy goes first. The ratio is after / before within each pair.",
+      "",
+      "| baseline | before users/s (median) | after users/s (median) | after / before, median of pairs | after / before, min – max | before, each run | after, each run |",
+      "|---|--:|--:|--:|--:|--:|--:|",
+      `| ${compare.baseline.rev === compare.baseline.commit ? compare.baseline.commit : `${compare.baseline.rev} (${compare.baseline.commit})`} | ${compare.medianA.toFixed(0)} | ${compare.medianB.toFixed(0)} | ${r(compare.medianRatio)} | ${r(Math.min(...compare.ratios))} – ${r(Math.max(...compare.ratios))} | ${rates(compare.a)} | ${rates(compare.b)} |`
+    )
+  }
   const burstTable = (rows: ReadonlyArray<BurstRow>) => {
     push(
       "| contender | processes | operations | failed | total s | theoretical min s | total / min | API answers | 429 answers |",
@@ -610,13 +699,22 @@ const markdown = (
 
 const main = async () => {
   const started = performance.now()
+  // The before/after comparison adds about a minute.
+  const deadlineMs = DEADLINE_MS + (process.env.BENCH_BASELINE?.trim() ? 3 * 60_000 : 0)
   const deadline = setTimeout(() => {
-    process.stderr.write(`bench: still running after ${DEADLINE_MS / 60_000} minutes, giving up\n`)
+    process.stderr.write(`bench: still running after ${deadlineMs / 60_000} minutes, giving up\n`)
     killChildren()
     process.exit(2)
-  }, DEADLINE_MS)
+  }, deadlineMs)
   deadline.unref()
 
+  const baseline = baselineFromEnv()
+  if (process.env.BENCH_ONLY === "stream-compare") {
+    // The before/after comparison of Users.stream alone; BENCHMARKS.md is left as it is.
+    if (baseline === undefined) throw new Error("BENCH_ONLY=stream-compare needs BENCH_BASELINE=<git rev>")
+    await scenarioStreamCompare(baseline)
+    return
+  }
   if (process.env.BENCH_ONLY === "burst") {
     // Scenarios 3 and 4 alone, for tuning the pacer; BENCHMARKS.md is left as it is.
     await scenarioBurst(1)
@@ -642,16 +740,22 @@ const main = async () => {
   }
   const get = await scenarioGet()
   const memory = await scenarioMemory()
+  const compare = baseline === undefined ? undefined : await scenarioStreamCompare(baseline)
   const burst = await scenarioBurst(1)
   const multi = await scenarioBurst(4)
   const totalMs = performance.now() - started
   const file = Path.join(ROOT, "BENCHMARKS.md")
   // Formatted as `npm run format` would, so that it leaves the file alone.
-  const text = markdown(get, memory, burst, multi, totalMs)
+  const text = markdown(get, memory, burst, multi, compare, totalMs)
   const config = (await Prettier.resolveConfig(file)) ?? {}
   writeFileSync(file, await Prettier.format(text, { ...config, filepath: file }))
   log(`\nWrote ${Path.relative(process.cwd(), file) || file} in ${(totalMs / 1000).toFixed(0)} s`)
   log(`(median of mean latency, raw undici = 1: ${summary(get.rows)})`)
+  if (compare !== undefined) {
+    log(
+      `(Users.stream after / before ${compare.baseline.commit}: median ${compare.medianRatio.toFixed(3)} over ${compare.ratios.length} pairs)`
+    )
+  }
 }
 
 const summary = (rows: ReadonlyArray<GetRow>) =>
