@@ -33,19 +33,26 @@ const UndiciRequestOptions = Context.GenericTag<"UndiciRequestOptions", Readonly
   "@effect/platform-node/NodeHttpClient/undiciOptions"
 )
 
-/** Run one exchange with redirects switched off, keeping what the caller put in the same options. */
+/** What a request runs with when the caller set neither: built once, not per request. */
+const MANUAL: globalThis.RequestInit = { redirect: "manual" }
+const NO_REDIRECTIONS: Readonly<Record<string, unknown>> = { maxRedirections: 0 }
+
+/**
+ * The context of one exchange, with redirects switched off, keeping what the caller put in the same
+ * options. One context update per request, not four effects: it is on the path of every call.
+ */
+const switchedOff = <R>(context: Context.Context<R>): Context.Context<R> => {
+  const init = Context.getOption(context, FetchHttpClient.RequestInit)
+  const undici = Context.getOption(context, UndiciRequestOptions)
+  // Adding services the exchange does not require leaves what it requires as it was.
+  return context.pipe(
+    Context.add(FetchHttpClient.RequestInit, Option.isNone(init) ? MANUAL : { ...init.value, redirect: "manual" }),
+    Context.add(UndiciRequestOptions, Option.isNone(undici) ? NO_REDIRECTIONS : { ...undici.value, maxRedirections: 0 })
+  ) as Context.Context<R>
+}
+
 const withoutRedirects = <A, E, R>(exchange: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-  Effect.flatMap(
-    Effect.zip(Effect.serviceOption(FetchHttpClient.RequestInit), Effect.serviceOption(UndiciRequestOptions)),
-    ([init, undici]) =>
-      exchange.pipe(
-        Effect.provideService(FetchHttpClient.RequestInit, {
-          ...Option.getOrElse(init, () => ({})),
-          redirect: "manual"
-        }),
-        Effect.provideService(UndiciRequestOptions, { ...Option.getOrElse(undici, () => ({})), maxRedirections: 0 })
-      )
-  )
+  Effect.mapInputContext(exchange, (context: Context.Context<R>) => switchedOff(context))
 
 /**
  * The client, with redirects switched off for every request it sends. Put
