@@ -34,7 +34,17 @@ export type Options = Router.TenantOptions
  * @since 0.1.0
  * @category models
  */
-export type { FakeRequest, FakeResponse, FaultOptions, RateLimitOptions, RecordedRequest } from "./internal/router.js"
+export type {
+  BucketOptions,
+  BucketRateLimitOptions,
+  BucketState,
+  FakeRequest,
+  FakeResponse,
+  FaultOptions,
+  RateLimitBucket,
+  RateLimitOptions,
+  RecordedRequest
+} from "./internal/router.js"
 
 /**
  * A seed was refused, for the reason Auth0 would give (duplicate email,
@@ -109,10 +119,14 @@ export declare namespace Tenant {
     }) => Effect.Effect<Redacted.Redacted<string>>
     /** Every request received so far (the last 10,000), with the status it got. */
     readonly requests: Effect.Effect<ReadonlyArray<Router.RecordedRequest>>
-    readonly rateLimitState: Effect.Effect<
-      Option.Option<{ readonly limit: number; readonly remaining: number; readonly reset: number }>
-    >
-    readonly setRateLimit: (options: Router.RateLimitOptions | false) => Effect.Effect<void>
+    /** The global bucket (in the single-bucket form, the one bucket), refilled to now. */
+    readonly rateLimitState: Effect.Effect<Option.Option<Router.BucketState>>
+    /** Every bucket there is, refilled to now, by name; the single-bucket form is `global` alone. */
+    readonly rateLimitBuckets: Effect.Effect<Partial<Record<Router.RateLimitBucket, Router.BucketState>>>
+    /** Change the limits from now on; a bucket keeps its tokens (capped at its new size). */
+    readonly setRateLimit: (
+      options: Router.RateLimitOptions | Router.BucketRateLimitOptions | false
+    ) => Effect.Effect<void>
     readonly setFaults: (faults: Router.FaultOptions) => Effect.Effect<void>
   }
 }
@@ -199,6 +213,7 @@ export const make = (options: Options = {}): Effect.Effect<Tenant.Service> =>
         ),
       requests: Effect.sync(() => [...tenant.requests]),
       rateLimitState: Effect.map(Clock.currentTimeMillis, (now) => Option.fromNullable(tenant.bucketState(now))),
+      rateLimitBuckets: Effect.map(Clock.currentTimeMillis, (now) => tenant.bucketStates(now)),
       setRateLimit: (rateLimit) =>
         Effect.sync(() => {
           tenant.rateLimit = rateLimit
