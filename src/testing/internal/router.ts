@@ -50,8 +50,8 @@ export interface RateLimitOptions extends BucketOptions {
 
 /**
  * The Management API's buckets as a self-service plan has them: "Read Users", "Write Users" and
- * "All other Endpoints Combined" (`global`). See `rateLimitBucketOf` for which request spends from
- * which.
+ * "All other Endpoints Combined" (`global`). Reads under `/users` and `/users-by-email` are
+ * `readUsers`, other methods there `writeUsers`, everything else (export jobs) `global`.
  */
 export type RateLimitBucket = "readUsers" | "writeUsers" | "global"
 
@@ -253,7 +253,7 @@ const paginate = <T>(params: URLSearchParams, items: ReadonlyArray<T>, minPerPag
  * here; tickets, roles and `/logs` if the fake ever serves them) is "All other Endpoints
  * Combined". `/oauth/token` is the Authentication API, with buckets of its own, and never comes here.
  */
-export const rateLimitBucketOf = (method: string, path: string): RateLimitBucket => {
+const rateLimitBucketOf = (method: string, path: string): RateLimitBucket => {
   const users = path === "/users" || path === "/users-by-email" || path.startsWith("/users/")
   if (!users) return "global"
   return method === "GET" || method === "HEAD" ? "readUsers" : "writeUsers"
