@@ -212,11 +212,11 @@ export const make = (options: Options = {}): Effect.Effect<Tenant.Service> =>
           Redacted.make(tenant.issueToken(now, opts.scopes ?? tenant.scopes, opts.lifetimeSeconds))
         ),
       requests: Effect.sync(() => [...tenant.requests]),
-      rateLimitState: Effect.map(Clock.currentTimeMillis, (now) => Option.fromNullable(tenant.bucketState(now))),
-      rateLimitBuckets: Effect.map(Clock.currentTimeMillis, (now) => tenant.bucketStates(now)),
+      rateLimitState: Effect.map(Clock.currentTimeMillis, (now) => Option.fromNullable(tenant.limits.state(now))),
+      rateLimitBuckets: Effect.map(Clock.currentTimeMillis, (now) => tenant.limits.states(now)),
       setRateLimit: (rateLimit) =>
         Effect.sync(() => {
-          tenant.rateLimit = rateLimit
+          tenant.limits.options = rateLimit
         }),
       setFaults: (faults) =>
         Effect.sync(() => {

@@ -6,6 +6,8 @@
  */
 import * as Endpoints from "../../internal/endpoints.js"
 import * as Jobs from "./jobs.js"
+import * as RateLimit from "./rateLimit.js"
+import type { BucketRateLimitOptions, RateLimitBucket, RateLimitOptions } from "./rateLimit.js"
 import * as Search from "./search.js"
 import { type Connection, makeRng, Refusal, Store, type UserRecord } from "./store.js"
 
@@ -34,46 +36,13 @@ export interface FakeResponse {
   readonly bytes?: Uint8Array<ArrayBuffer> | undefined
 }
 
-/** One token bucket: Auth0's "burst limit" is its size, the "sustained limit" its refill rate. */
-export interface BucketOptions {
-  /** Bucket size. */
-  readonly burst: number
-  /** Tokens added back per second (Auth0's per-minute figures: divide by 60). */
-  readonly perSecond: number
-}
-
-/** One bucket for every Management API request. */
-export interface RateLimitOptions extends BucketOptions {
-  /** Send `Retry-After` on 429s (Auth0's Management API usually does not). Default false. */
-  readonly retryAfter?: boolean | undefined
-}
-
-/**
- * The Management API's buckets as a self-service plan has them: "Read Users", "Write Users" and
- * "All other Endpoints Combined" (`global`). Reads under `/users` and `/users-by-email` are
- * `readUsers`, other methods there `writeUsers`, everything else (export jobs) `global`.
- */
-export type RateLimitBucket = "readUsers" | "writeUsers" | "global"
-
-/**
- * A bucket per endpoint class. A class left out spends from `global`; with `global` left out too,
- * its requests are not limited. A request spends from one bucket only: on Auth0's Essentials and
- * Professional plans Read Users is 40 / 500 per minute against a combined 10 / 150 for everything
- * else, which only makes sense if reads do not also spend from that combined bucket.
- */
-export interface BucketRateLimitOptions {
-  readonly buckets: { readonly [K in RateLimitBucket]?: BucketOptions | undefined }
-  /** Send `Retry-After` on 429s (Auth0's Management API usually does not). Default false. */
-  readonly retryAfter?: boolean | undefined
-}
-
-/** What a bucket holds at one moment, as its `X-RateLimit-*` headers say it. */
-export interface BucketState {
-  readonly limit: number
-  readonly remaining: number
-  /** UNIX time in seconds when the next token comes back (now when the bucket is full). */
-  readonly reset: number
-}
+export type {
+  BucketOptions,
+  BucketRateLimitOptions,
+  BucketState,
+  RateLimitBucket,
+  RateLimitOptions
+} from "./rateLimit.js"
 
 export interface FaultOptions {
   /** Shares of requests (0 to 1), drawn independently in this order. */
@@ -242,35 +211,6 @@ const paginate = <T>(params: URLSearchParams, items: ReadonlyArray<T>, minPerPag
   }
 }
 
-/**
- * The bucket a Management API request spends from, by method and path (relative to `/api/v2`):
- * the one place that decides it. Reads of `/users`, `/users/{id}`, `/users-by-email` and anything
- * under `/users/{id}/` are Read Users; every other method there is Write Users (Auth0's table has
- * `POST,PATCH` and `DELETE` on two rows with the same figures and does not say whether they share a
- * bucket: one shared bucket is the stricter guess). Auth0 links Read Users to `GET /users` only,
- * so `/users/{id}` and sub-resources counting there is an assumption; user logs are a read of a
- * user, not the tenant's `/logs` that the Read Logs bucket is for. Everything else (export jobs
- * here; tickets, roles and `/logs` if the fake ever serves them) is "All other Endpoints
- * Combined". `/oauth/token` is the Authentication API, with buckets of its own, and never comes here.
- */
-const rateLimitBucketOf = (method: string, path: string): RateLimitBucket => {
-  const users = path === "/users" || path === "/users-by-email" || path.startsWith("/users/")
-  if (!users) return "global"
-  return method === "GET" || method === "HEAD" ? "readUsers" : "writeUsers"
-}
-
-const BUCKET_NAMES: ReadonlyArray<RateLimitBucket> = ["readUsers", "writeUsers", "global"]
-
-/**
- * The 429 message, naming the bucket as Auth0 does. "Global limit has been reached" is recorded for
- * the global bucket and "Global per second users_write group limit has been reached" for writes;
- * the `users_read` one is modelled on the latter.
- */
-const limitMessage = (bucket: RateLimitBucket): string =>
-  bucket === "global"
-    ? "Global limit has been reached"
-    : `Global per second ${bucket === "readUsers" ? "users_read" : "users_write"} group limit has been reached`
-
 export class Tenant {
   readonly store: Store
   /** User export jobs and their files. */
@@ -282,11 +222,10 @@ export class Tenant {
   readonly tokenLifetimeSeconds: number
   readonly tokens = new Map<string, TokenGrant>()
   readonly requests: Array<RecordedRequest> = []
-  rateLimit: RateLimitOptions | BucketRateLimitOptions | false
+  /** The rate limit, per bucket; its options are replaced by `setRateLimit`. */
+  readonly limits: RateLimit.Buckets
   faults: FaultOptions
   private readonly faultRandom: () => number
-  /** Tokens per bucket name; kept across `setRateLimit`, as one bucket's tokens were before. */
-  private readonly buckets = new Map<RateLimitBucket, { tokens: number; at: number }>()
 
   constructor(options: TenantOptions = {}) {
     const seed = options.seed ?? 1
@@ -297,7 +236,7 @@ export class Tenant {
     this.clientSecret = options.clientSecret ?? "fake-client-secret"
     this.scopes = options.scopes ?? allScopes
     this.tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? 86_400
-    this.rateLimit = options.rateLimit ?? false
+    this.limits = new RateLimit.Buckets(options.rateLimit ?? false)
     this.faults = options.faults ?? {}
     this.jobs = new Jobs.Jobs(this.store, options)
   }
@@ -313,90 +252,16 @@ export class Tenant {
     return token
   }
 
-  /** The bucket that serves requests of class `bucket` now; undefined when they are not limited. */
-  private bucketFor(
-    bucket: RateLimitBucket
-  ): { readonly name: RateLimitBucket; readonly options: BucketOptions } | undefined {
-    const rateLimit = this.rateLimit
-    if (rateLimit === false) return undefined
-    // The single-bucket form is one global bucket that every class falls into.
-    if (!("buckets" in rateLimit)) return { name: "global", options: rateLimit }
-    const own = rateLimit.buckets[bucket]
-    if (own !== undefined) return { name: bucket, options: own }
-    const global = rateLimit.buckets.global
-    return global === undefined ? undefined : { name: "global", options: global }
-  }
-
-  private refill(served: { readonly name: RateLimitBucket; readonly options: BucketOptions }, now: number) {
-    const { burst, perSecond } = served.options
-    const b = this.buckets.get(served.name) ?? { tokens: burst, at: now }
-    b.tokens = Math.min(burst, b.tokens + ((now - b.at) / 1000) * perSecond)
-    b.at = now
-    this.buckets.set(served.name, b)
-    const missing = b.tokens >= burst ? 0 : 1 - (b.tokens % 1)
-    const state: BucketState = {
-      limit: burst,
-      remaining: Math.floor(b.tokens),
-      reset: Math.ceil((now + (missing / perSecond) * 1000) / 1000)
-    }
-    return { bucket: b, state }
-  }
-
-  /**
-   * The global bucket as of `now`, refilled (in the single-bucket form, the one bucket); undefined
-   * when there is none.
-   */
-  bucketState(now: number): BucketState | undefined {
-    const served = this.bucketFor("global")
-    return served === undefined ? undefined : this.refill(served, now).state
-  }
-
-  /** Every bucket there is, as of `now`, refilled; the single-bucket form is one, `global`. */
-  bucketStates(now: number): Partial<Record<RateLimitBucket, BucketState>> {
-    const states: Partial<Record<RateLimitBucket, BucketState>> = {}
-    for (const name of BUCKET_NAMES) {
-      const served = this.bucketFor(name)
-      if (served !== undefined && served.name === name) states[name] = this.refill(served, now).state
-    }
-    return states
-  }
-
-  private take(bucket: RateLimitBucket, now: number): boolean {
-    const served = this.bucketFor(bucket)
-    if (served === undefined) return true
-    const { bucket: b } = this.refill(served, now)
-    if (b.tokens < 1) return false
-    b.tokens -= 1
-    return true
-  }
-
-  /** The headers of the bucket that serves class `bucket`, so each answer describes its own bucket. */
-  private rateHeaders(bucket: RateLimitBucket, now: number): Record<string, string> {
-    const served = this.bucketFor(bucket)
-    if (served === undefined) return {}
-    const { state } = this.refill(served, now)
-    return {
-      "x-ratelimit-limit": String(state.limit),
-      "x-ratelimit-remaining": String(state.remaining),
-      "x-ratelimit-reset": String(state.reset)
-    }
-  }
-
-  /** The name a 429 gives: the bucket that ran dry (or, for an injected one, that would serve it). */
-  private limitMessage(bucket: RateLimitBucket): string {
-    return limitMessage(this.bucketFor(bucket)?.name ?? "global")
-  }
-
   private tooManyRequests(bucket: RateLimitBucket, now: number): FakeResponse {
     const headers: Record<string, string> = {
       "content-type": "application/json; charset=utf-8",
-      ...this.rateHeaders(bucket, now)
+      ...this.limits.headers(bucket, now)
     }
-    if (this.rateLimit !== false && this.rateLimit.retryAfter === true) {
+    if (this.limits.retryAfter) {
       const waitMillis = Math.max(0, Number(headers["x-ratelimit-reset"] ?? 0) * 1000 - now)
       headers["retry-after"] = String(Math.max(1, Math.ceil(waitMillis / 1000)))
     }
-    return { status: 429, headers, body: errorBody(429, this.limitMessage(bucket), "too_many_requests") }
+    return { status: 429, headers, body: errorBody(429, this.limits.message(bucket), "too_many_requests") }
   }
 
   private drawFault(isToken: boolean, bucket: RateLimitBucket): FakeResponse | { fault?: Fault; delayMillis?: number } {
@@ -415,7 +280,7 @@ export class Tenant {
       return {
         status: 429,
         headers: { "content-type": "application/json; charset=utf-8" },
-        body: errorBody(429, this.limitMessage(bucket), "too_many_requests"),
+        body: errorBody(429, this.limits.message(bucket), "too_many_requests"),
         injected: "rateLimited"
       }
     const out: { fault?: Fault; delayMillis?: number } = {}
@@ -472,13 +337,13 @@ export class Tenant {
     const isToken = url.pathname === "/oauth/token"
     // Classed before the endpoint is matched, so an injected 429 carries the headers of the bucket
     // the request would have spent from; a path outside the API is "global" (it 404s at no cost).
-    const bucket = rateLimitBucketOf(
+    const bucket = RateLimit.bucketOf(
       request.method,
       url.pathname.startsWith("/api/v2/") ? url.pathname.slice("/api/v2".length) : url.pathname
     )
     const fault = this.drawFault(isToken, bucket)
     if ("status" in fault) {
-      return { ...fault, headers: { ...fault.headers, ...(isToken ? {} : this.rateHeaders(bucket, now)) } }
+      return { ...fault, headers: { ...fault.headers, ...(isToken ? {} : this.limits.headers(bucket, now)) } }
     }
     if (request.body !== undefined && Buffer.byteLength(request.body, "utf8") > MAX_BODY) {
       throw new Refusal(413, `Payload content length greater than maximum allowed: ${MAX_BODY}`)
@@ -555,9 +420,9 @@ export class Tenant {
     }
     if (found === undefined) throw new Refusal(404, "Not Found")
     this.authorize(request, found.endpoint, now)
-    if (!this.take(bucket, now)) return this.tooManyRequests(bucket, now)
+    if (!this.limits.take(bucket, now)) return this.tooManyRequests(bucket, now)
     const response = this.dispatch(found.endpoint, found.params, url.searchParams, request, new Date(now).toISOString())
-    return { ...response, headers: { ...response.headers, ...this.rateHeaders(bucket, now) } }
+    return { ...response, headers: { ...response.headers, ...this.limits.headers(bucket, now) } }
   }
 
   private body(request: FakeRequest): unknown {
