@@ -21,7 +21,6 @@ import { identity } from "effect/Function"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
-import * as ParseResult from "effect/ParseResult"
 import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
@@ -29,6 +28,7 @@ import * as Tracer from "effect/Tracer"
 import * as Auth0Error from "./Auth0Error.js"
 import * as Body from "./internal/body.js"
 import * as Endpoints from "./internal/endpoints.js"
+import * as Decode from "./internal/decode.js"
 import * as Download from "./internal/download.js"
 import * as Errors from "./internal/errors.js"
 import * as Pacer from "./internal/pacer.js"
@@ -301,7 +301,7 @@ const refusal = (
       const value = query[key]
       if (
         (value !== undefined && !Endpoints.isWellFormed(key)) ||
-        (typeof value === "string" && Endpoints.queryProblem(value) !== undefined)
+        (typeof value === "string" && !Endpoints.isWellFormed(value))
       ) {
         return Errors.unencodable(where, `The query parameter ${JSON.stringify(key)}`, "invalid_query_string")
       }
@@ -312,53 +312,6 @@ const refusal = (
     if (place !== undefined) return Errors.unencodable(where, `In the body, ${place}`, "invalid_body")
   }
   return undefined
-}
-
-/**
- * Where the body did not match, without the values found there: a tree of the
- * whole body would carry every user's email and metadata into the message.
- */
-const decodeProblem = (error: ParseResult.ParseError): string => {
-  const places = ParseResult.ArrayFormatter.formatErrorSync(error).map(
-    (issue) => `${issue._tag} at ${issue.path.length === 0 ? "the root" : issue.path.join(".")}`
-  )
-  const unique = [...new Set(places)]
-  return unique.slice(0, 5).join("; ") + (unique.length > 5 ? `; and ${unique.length - 5} more` : "")
-}
-
-const parseJson = (text: string): Either.Either<unknown, string> => {
-  if (text === "") return Either.right(undefined)
-  try {
-    return Either.right(JSON.parse(text))
-  } catch {
-    return Either.left("the body is not JSON")
-  }
-}
-
-/** Decoders by schema: building one walks the schema, and the operations pass the same few schemas each time. */
-const decoders = new WeakMap<Schema.Schema.All, (u: unknown) => Either.Either<unknown, ParseResult.ParseError>>()
-
-/**
- * Decode without an `Effect` round trip: the library's schemas are synchronous.
- * A caller's schema may not be (an async transformation fails the synchronous
- * decoder with `Forbidden`); that one is decoded again as an `Effect`.
- */
-const decodeBody = <A, I, E>(
-  schema: Schema.Schema<A, I>,
-  json: unknown,
-  onError: (detail: string) => E
-): Effect.Effect<A, E> => {
-  let decode = decoders.get(schema)
-  if (decode === undefined) {
-    decode = Schema.decodeUnknownEither(schema)
-    decoders.set(schema, decode)
-  }
-  const result = decode(json) as Either.Either<A, ParseResult.ParseError>
-  if (Either.isRight(result)) return Effect.succeed(result.right)
-  if (ParseResult.ArrayFormatter.formatErrorSync(result.left).some((issue) => issue._tag === "Forbidden")) {
-    return Effect.mapError(Schema.decodeUnknown(schema)(json), (error) => onError(decodeProblem(error)))
-  }
-  return Effect.fail(onError(decodeProblem(result.left)))
 }
 
 /**
@@ -510,10 +463,10 @@ export const make = (
           )
         }
         if (Option.isNone(text)) return Effect.fail(Body.tooLarge(where, status, maxResponseBytes))
-        const json = parseJson(text.value)
+        const json = Decode.parseJson(text.value)
         return Either.isLeft(json)
           ? Effect.fail(new Auth0Error.DecodeError({ ...where, status, detail: json.left }))
-          : decodeBody(schema, json.right, (detail) => new Auth0Error.DecodeError({ ...where, status, detail }))
+          : Decode.decodeBody(schema, json.right, (detail) => new Auth0Error.DecodeError({ ...where, status, detail }))
       })
 
       return withRouteSpan(endpoint, retry === false ? once : retrying(once, retry))
@@ -546,7 +499,7 @@ const tokenLayer = (
     tokenUrl: `${root.right}/oauth/token`,
     timeout: options.timeout,
     refreshBefore: options.refreshBefore,
-    maxResponseBytes: options.maxResponseBytes
+    maxResponseBytes: limit.right
   })
 }
 

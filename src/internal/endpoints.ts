@@ -205,9 +205,6 @@ export const segmentProblem = (value: string): string | undefined =>
         ? undefined
         : SURROGATE_PROBLEM
 
-/** Why a query value cannot be sent as it is, or undefined when it can. */
-export const queryProblem = (value: string): string | undefined => (isWellFormed(value) ? undefined : SURROGATE_PROBLEM)
-
 /**
  * Where in a JSON body a string (a value or a key) holds a lone surrogate, as
  * a dotted path (`app_metadata.note`), or undefined when there is none.
@@ -239,7 +236,7 @@ export const bodyProblem = (body: unknown, at: string = "the body"): string | un
  * `segmentProblem` refuses before anything is sent) shows as U+FFFD, so that
  * the error can still name the path.
  */
-export const encodeSegment = (value: string): string =>
+const encodeSegment = (value: string): string =>
   encodeURIComponent(isWellFormed(value) ? value : value.replace(LONE_SURROGATES, "\uFFFD"))
 
 /** Fill `{name}` segments with percent-encoded values (see `encodeSegment`). */
