@@ -523,7 +523,8 @@ const invalidCursor = (problem: string) =>
     path: USERS_PATH,
     status: 400,
     errorCode: "invalid_cursor",
-    description: `The cursor ${problem}; it cannot resume this stream (not sent)`
+    description: `The cursor ${problem}; it cannot resume this stream, so the request was not sent`,
+    sent: false
   })
 
 /** The projection to request, and the top-level properties to drop again before delivery. */

@@ -27,7 +27,7 @@ import * as Auth0Error from "../Auth0Error.js"
 export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024
 
 /** `16 MiB`, `64 KiB`, `100 bytes`: for messages. */
-export const formatBytes = (bytes: number): string => {
+const formatBytes = (bytes: number): string => {
   if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`
   if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`
   return `${bytes} bytes`
@@ -74,7 +74,8 @@ const read = (
   // a longer body is a protocol error), and without a content coding it is also what `text` holds:
   // read it the cheap way. A streamed read costs some 300 µs more per answer.
   const encoding = response.headers["content-encoding"]
-  if (declared >= 0 && (encoding === undefined || encoding === "identity")) return Effect.map(response.text, Option.some)
+  if (declared >= 0 && (encoding === undefined || encoding === "identity"))
+    return Effect.map(response.text, Option.some)
   return Effect.scoped(
     Effect.flatMap(Stream.toPull(response.stream), (pull) => {
       const chunks: Array<Uint8Array> = []

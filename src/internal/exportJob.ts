@@ -440,31 +440,29 @@ export const decodeFile = <E>(
       }
       const failWith = (cause: Cause.Cause<E | Failure>): Effect.Effect<never, Option.Option<E | Failure>> =>
         Effect.failCause(Cause.map(cause, Option.some))
-      const next: Effect.Effect<Chunk.Chunk<ExportedUser>, Option.Option<E | Failure>> = Effect.suspend(
-        () => {
-          if (failed !== undefined) return Effect.fail(Option.some(failed))
-          if (ended) return Effect.fail(Option.none())
-          // Once the feed failed, its cause is the stream's and the unfinished last line is dropped:
-          // the feed's error is what happened, not a half line that is not JSON.
-          return Effect.matchCauseEffect(read, {
-            onFailure: (cause) => failWith(fed() ?? cause),
-            onSuccess: (result) => {
-              const users: Array<ExportedUser> = []
-              let error: Failure | undefined
-              if (result.done) {
-                const feedFailed = fed()
-                if (feedFailed !== undefined) return failWith(feedFailed)
-                ended = true
-                error = decodeLines(decoder.decode(), users) ?? decodeLine(takeRest(""), users)
-              } else {
-                error = decodeLines(decoder.decode(result.value, { stream: true }), users)
-              }
-              failed = error
-              return users.length === 0 ? next : Effect.succeed(Chunk.unsafeFromArray(users))
+      const next: Effect.Effect<Chunk.Chunk<ExportedUser>, Option.Option<E | Failure>> = Effect.suspend(() => {
+        if (failed !== undefined) return Effect.fail(Option.some(failed))
+        if (ended) return Effect.fail(Option.none())
+        // Once the feed failed, its cause is the stream's and the unfinished last line is dropped:
+        // the feed's error is what happened, not a half line that is not JSON.
+        return Effect.matchCauseEffect(read, {
+          onFailure: (cause) => failWith(fed() ?? cause),
+          onSuccess: (result) => {
+            const users: Array<ExportedUser> = []
+            let error: Failure | undefined
+            if (result.done) {
+              const feedFailed = fed()
+              if (feedFailed !== undefined) return failWith(feedFailed)
+              ended = true
+              error = decodeLines(decoder.decode(), users) ?? decodeLine(takeRest(""), users)
+            } else {
+              error = decodeLines(decoder.decode(result.value, { stream: true }), users)
             }
-          })
-        }
-      )
+            failed = error
+            return users.length === 0 ? next : Effect.succeed(Chunk.unsafeFromArray(users))
+          }
+        })
+      })
       return Stream.repeatEffectChunkOption(next)
     })
   )
@@ -479,17 +477,14 @@ export const export_ = (
   Stream.unwrap(
     Effect.gen(function* () {
       const http = yield* Auth0Http
-      const lineProblem = Body.limitProblem(options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH)
+      const maxLineLength = options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH
+      const lineProblem = Body.limitProblem(maxLineLength)
       if (lineProblem !== undefined) {
         return yield* Effect.dieMessage(`Users.export: maxLineLength ${lineProblem.replace("bytes", "characters")}`)
       }
       const created = yield* http.request(Endpoints.createExportJob, { body: requestBody(options) }, Job)
       yield* Effect.annotateCurrentSpan({ "auth0.job.id": created.id })
       const location = yield* awaitLocation(http, created, options)
-      return decodeFile(
-        http.download(location),
-        new URL(location).pathname,
-        options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH
-      )
+      return decodeFile(http.download(location), new URL(location).pathname, maxLineLength)
     })
   ).pipe(Stream.withSpan(Endpoints.createExportJob.name))

@@ -12,7 +12,7 @@ import type * as Headers from "@effect/platform/Headers"
  * per-day token quotas; the Management API's buckets refill within a minute).
  * A longer one is a wrong header, read as this.
  */
-export const LONGEST_WAIT_MILLIS = 24 * 60 * 60 * 1000
+const LONGEST_WAIT_MILLIS = 24 * 60 * 60 * 1000
 
 /**
  * A local clock within this much after `Date` agrees with the server's: `Date`
@@ -40,7 +40,7 @@ const utc = (year: number, month: string, day: number, h: string, m: string, s: 
 }
 
 /** An HTTP-date (epoch millis), or undefined for anything else (`Date.parse` takes "1" for the year 2001). */
-export const httpDate = (raw: string): number | undefined => {
+const httpDate = (raw: string): number | undefined => {
   const text = raw.trim()
   let m = IMF_FIXDATE.exec(text)
   if (m !== null) return utc(Number(m[3]), m[2]!, Number(m[1]), m[4]!, m[5]!, m[6]!)

@@ -266,11 +266,8 @@ export const walk = <U extends User, A, E, E2, R>(options: {
     const { q, sort } = request(options.plan, position)
     return Effect.map(options.fetch(q, sort), (users) => {
       const { delivered, next, positions } = step(options.plan, position, users, options.perPage, options.positions)
-      const chunk = Chunk.unsafeFromArray(
-        options.positions
-          ? delivered.map((user, i) => options.deliver(user, positions[i]))
-          : delivered.map((user) => options.deliver(user, undefined))
-      )
+      // Without `positions` the array is empty and every user gets `undefined`.
+      const chunk = Chunk.unsafeFromArray(delivered.map((user, i) => options.deliver(user, positions[i])))
       return [chunk, next === null ? Option.none() : Option.some(next)] as const
     })
   })
