@@ -18,9 +18,23 @@ export interface Endpoint<Extra extends Auth0Error.SpecificTag = Auth0Error.Spec
   readonly errors: ReadonlyArray<Extra>
   /** Any one of these grants access. */
   readonly scopes: ReadonlyArray<string>
+  /** The rate-limit bucket that serves it: the client paces each bucket on its own, the fake limits it. */
+  readonly bucket: Bucket
   /** The key of the items in an `include_totals=true` envelope. */
   readonly envelope?: "users" | "logs" | "roles"
 }
+
+/**
+ * The Management API's rate-limit buckets as Auth0's self-service plans have them: "Read Users",
+ * "Write Users" and "All other Endpoints Combined" (`global`). Auth0 links Read Users to
+ * `GET /users` only; that reads of one user and of its sub-resources count there too is an
+ * assumption (user logs are a read of a user, not the tenant's `/logs` of the Read Logs bucket).
+ * Auth0's table has `POST,PATCH` and `DELETE` on two Write Users rows with the same figures and
+ * does not say whether they share a bucket: one shared bucket is the stricter guess. On plans
+ * without these buckets (Enterprise, Free) every class is one global bucket, which the pacers of
+ * the classes then share as pacers of several processes do.
+ */
+export type Bucket = "readUsers" | "writeUsers" | "global"
 
 const endpoint = <const Extra extends Auth0Error.SpecificTag = never>(e: Endpoint<Extra>): Endpoint<Extra> => e
 
@@ -31,6 +45,7 @@ export const listUsers = endpoint({
   success: 200,
   errors: [],
   scopes: ["read:users"],
+  bucket: "readUsers",
   envelope: "users"
 })
 
@@ -40,7 +55,8 @@ export const createUser = endpoint({
   path: "/users",
   success: 201,
   errors: ["Conflict"],
-  scopes: ["create:users"]
+  scopes: ["create:users"],
+  bucket: "writeUsers"
 })
 
 export const getUser = endpoint({
@@ -49,7 +65,8 @@ export const getUser = endpoint({
   path: "/users/{id}",
   success: 200,
   errors: ["NotFound"],
-  scopes: ["read:users", "read:current_user", "read:user_idp_tokens"]
+  scopes: ["read:users", "read:current_user", "read:user_idp_tokens"],
+  bucket: "readUsers"
 })
 
 export const updateUser = endpoint({
@@ -58,7 +75,8 @@ export const updateUser = endpoint({
   path: "/users/{id}",
   success: 200,
   errors: ["NotFound", "Conflict"],
-  scopes: ["update:users", "update:users_app_metadata", "update:current_user_metadata"]
+  scopes: ["update:users", "update:users_app_metadata", "update:current_user_metadata"],
+  bucket: "writeUsers"
 })
 
 export const deleteUser = endpoint({
@@ -67,7 +85,8 @@ export const deleteUser = endpoint({
   path: "/users/{id}",
   success: 204,
   errors: [],
-  scopes: ["delete:users", "delete:current_user"]
+  scopes: ["delete:users", "delete:current_user"],
+  bucket: "writeUsers"
 })
 
 export const deleteAuthenticationMethods = endpoint({
@@ -76,7 +95,8 @@ export const deleteAuthenticationMethods = endpoint({
   path: "/users/{id}/authentication-methods",
   success: 204,
   errors: ["NotFound"],
-  scopes: ["delete:authentication_methods"]
+  scopes: ["delete:authentication_methods"],
+  bucket: "writeUsers"
 })
 
 export const deleteMultifactorProvider = endpoint({
@@ -85,7 +105,8 @@ export const deleteMultifactorProvider = endpoint({
   path: "/users/{id}/multifactor/{provider}",
   success: 204,
   errors: ["NotFound"],
-  scopes: ["update:users"]
+  scopes: ["update:users"],
+  bucket: "writeUsers"
 })
 
 export const enrollments = endpoint({
@@ -94,7 +115,8 @@ export const enrollments = endpoint({
   path: "/users/{id}/enrollments",
   success: 200,
   errors: ["NotFound"],
-  scopes: ["read:users", "read:current_user"]
+  scopes: ["read:users", "read:current_user"],
+  bucket: "readUsers"
 })
 
 export const link = endpoint({
@@ -103,7 +125,8 @@ export const link = endpoint({
   path: "/users/{id}/identities",
   success: 201,
   errors: ["NotFound", "Conflict"],
-  scopes: ["update:users", "update:current_user_identities"]
+  scopes: ["update:users", "update:current_user_identities"],
+  bucket: "writeUsers"
 })
 
 export const unlink = endpoint({
@@ -112,7 +135,8 @@ export const unlink = endpoint({
   path: "/users/{id}/identities/{provider}/{user_id}",
   success: 200,
   errors: ["NotFound"],
-  scopes: ["update:users", "update:current_user_identities"]
+  scopes: ["update:users", "update:current_user_identities"],
+  bucket: "writeUsers"
 })
 
 export const logs = endpoint({
@@ -122,6 +146,7 @@ export const logs = endpoint({
   success: 200,
   errors: ["NotFound"],
   scopes: ["read:logs", "read:logs_users"],
+  bucket: "readUsers",
   envelope: "logs"
 })
 
@@ -131,7 +156,8 @@ export const regenerateRecoveryCode = endpoint({
   path: "/users/{id}/recovery-code-regeneration",
   success: 200,
   errors: ["NotFound"],
-  scopes: ["update:users"]
+  scopes: ["update:users"],
+  bucket: "writeUsers"
 })
 
 export const roles = endpoint({
@@ -141,6 +167,7 @@ export const roles = endpoint({
   success: 200,
   errors: ["NotFound"],
   scopes: ["read:users", "read:roles", "read:role_members"],
+  bucket: "readUsers",
   envelope: "roles"
 })
 
@@ -150,7 +177,8 @@ export const createExportJob = endpoint({
   path: "/jobs/users-exports",
   success: 200,
   errors: [],
-  scopes: ["read:users"]
+  scopes: ["read:users"],
+  bucket: "global"
 })
 
 export const getJob = endpoint({
@@ -159,7 +187,8 @@ export const getJob = endpoint({
   path: "/jobs/{id}",
   success: 200,
   errors: ["NotFound"],
-  scopes: ["create:users", "read:users"]
+  scopes: ["create:users", "read:users"],
+  bucket: "global"
 })
 
 /** Every user endpoint, for the fake tenant's router and for tests that walk them all. */

@@ -2,6 +2,7 @@
  * The fake tenant's rate limits: token buckets per endpoint class, as Auth0's self-service plans
  * have them, each answer carrying the headers of the bucket that served it.
  */
+import * as Endpoints from "../../internal/endpoints.js"
 
 /** One token bucket: Auth0's "burst limit" is its size, the "sustained limit" its refill rate. */
 export interface BucketOptions {
@@ -19,10 +20,9 @@ export interface RateLimitOptions extends BucketOptions {
 
 /**
  * The Management API's buckets as a self-service plan has them: "Read Users", "Write Users" and
- * "All other Endpoints Combined" (`global`). Reads under `/users` and `/users-by-email` are
- * `readUsers`, other methods there `writeUsers`, everything else (export jobs) `global`.
+ * "All other Endpoints Combined" (`global`); each endpoint's declaration names its bucket.
  */
-export type RateLimitBucket = "readUsers" | "writeUsers" | "global"
+export type RateLimitBucket = Endpoints.Bucket
 
 /**
  * A bucket per endpoint class. A class left out spends from `global`; with `global` left out too,
@@ -46,16 +46,14 @@ export interface BucketState {
 
 /**
  * The bucket a Management API request spends from, by method and path (relative to `/api/v2`):
- * the one place that decides it. Reads of `/users`, `/users/{id}`, `/users-by-email` and anything
- * under `/users/{id}/` are Read Users; every other method there is Write Users (Auth0's table has
- * `POST,PATCH` and `DELETE` on two rows with the same figures and does not say whether they share a
- * bucket: one shared bucket is the stricter guess). Auth0 links Read Users to `GET /users` only,
- * so `/users/{id}` and sub-resources counting there is an assumption; user logs are a read of a
- * user, not the tenant's `/logs` that the Read Logs bucket is for. Everything else (export jobs
- * here; tickets, roles and `/logs` if the fake ever serves them) is "All other Endpoints
- * Combined". `/oauth/token` is the Authentication API, with buckets of its own, and never comes here.
+ * the one its endpoint's declaration names. A request that matches no endpoint spends as its
+ * neighbours would (reads under `/users` from Read Users, other methods there from Write Users),
+ * and anything else from "All other Endpoints Combined". `/oauth/token` is the Authentication
+ * API, with buckets of its own, and never comes here.
  */
 export const bucketOf = (method: string, path: string): RateLimitBucket => {
+  const declared = Endpoints.all.find((e) => e.method === method && Endpoints.matchPath(e.path, path) !== undefined)
+  if (declared !== undefined) return declared.bucket
   const users = path === "/users" || path === "/users-by-email" || path.startsWith("/users/")
   if (!users) return "global"
   return method === "GET" || method === "HEAD" ? "readUsers" : "writeUsers"
