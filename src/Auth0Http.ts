@@ -386,10 +386,10 @@ export const make = (
     const maxResponseBytes = yield* responseLimit(options)
     const retry = options.retry === undefined ? Retry.defaultPolicy : options.retry
     // Off means not there at all: neither the pacer's gate nor a semaphore on the path of every request.
-    const pacer =
+    const pacers =
       options.pacing === false
         ? undefined
-        : yield* Pacer.make({ maxWait: Duration.decode(options.maxPacingWait ?? "10 seconds") })
+        : yield* Pacer.perBucket({ maxWait: Duration.decode(options.maxPacingWait ?? "10 seconds") })
     const concurrency =
       options.maxConcurrency === undefined
         ? identity
@@ -430,16 +430,19 @@ export const make = (
           timeout,
           onTimeout
         )
-      // Sent when the pacer sees a token in the tenant's bucket and a permit is free, each only when switched on.
+      // Sent when the pacer sees a token in the endpoint's bucket and then a permit is free, each only when
+      // switched on: a permit is held while sending, never while waiting for a bucket, so a request held for
+      // one bucket does not hold back requests for another.
+      const pacer = pacers?.(endpoint.bucket)
       const exchange = (token: Redacted.Redacted<string>) =>
-        concurrency(
-          pacer === undefined
-            ? timed(token)
-            : Effect.zipRight(
-                pacer.acquire,
-                Effect.onExit(timed(token), (exit) => pacer.release(Exit.isSuccess(exit) ? exit.value : undefined))
+        pacer === undefined
+          ? concurrency(timed(token))
+          : Effect.zipRight(
+              pacer.acquire,
+              Effect.onExit(concurrency(timed(token)), (exit) =>
+                pacer.release(Exit.isSuccess(exit) ? exit.value : undefined)
               )
-        )
+            )
 
       // A 401 from the API means the cached token went stale: drop it and try once more with a fresh one.
       const attempt = Effect.flatMap(tokens.get, (token) =>

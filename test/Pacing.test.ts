@@ -1,9 +1,9 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import { assert, describe, it } from "@effect/vitest"
-import { Duration, Effect, Fiber, Layer, Option, TestClock } from "effect"
+import { Effect, Fiber, Layer, Option, TestClock } from "effect"
 import { Auth0Http, Retry, Users } from "../src/index.js"
 import { FakeAuth0 } from "../src/testing/index.js"
-import { fakeHttp, json } from "./utils.js"
+import { drive, fakeHttp, json } from "./utils.js"
 
 const DB = "Username-Password-Authentication"
 
@@ -25,16 +25,6 @@ const setup = (rateLimit: FakeAuth0.RateLimitOptions, count = 5) =>
 
 const statuses = (tenant: FakeAuth0.Tenant.Service) =>
   Effect.map(tenant.requests, (requests) => requests.map((r) => r.status))
-
-/** Let the test clock run in small steps until the fiber is done. */
-const drive = <A, E>(fiber: Fiber.RuntimeFiber<A, E>, step: Duration.DurationInput = "50 millis", maxSteps = 2000) =>
-  Effect.gen(function* () {
-    for (let i = 0; i < maxSteps; i++) {
-      if (Option.isSome(yield* Fiber.poll(fiber))) break
-      yield* TestClock.adjust(step)
-    }
-    return yield* Fiber.join(fiber)
-  })
 
 describe("pacing from X-RateLimit headers", () => {
   it.effect("holds a request until the reset instead of sending it into a 429", () =>

@@ -1,9 +1,13 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as TestClock from "effect/TestClock"
 import * as Auth0Http from "../src/Auth0Http.js"
 
 /** What the fake saw of one request. */
@@ -99,3 +103,17 @@ export const credentials = (
     retry: false,
     ...extra
   }).pipe(Layer.provide(http))
+
+/** Let the test clock run in small steps until the fiber is done, then join it. */
+export const drive = <A, E>(
+  fiber: Fiber.RuntimeFiber<A, E>,
+  step: Duration.DurationInput = "50 millis",
+  maxSteps = 2000
+): Effect.Effect<A, E> =>
+  Effect.gen(function* () {
+    for (let i = 0; i < maxSteps; i++) {
+      if (Option.isSome(yield* Fiber.poll(fiber))) break
+      yield* TestClock.adjust(step)
+    }
+    return yield* Fiber.join(fiber)
+  })

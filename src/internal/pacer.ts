@@ -21,7 +21,11 @@
  * `Date` (see `headerTime.ts`), so a client clock off the server's neither
  * stalls nor floods.
  *
- * One pacer serves every fiber of an `Auth0Http` layer.
+ * One pacer serves every fiber of an `Auth0Http` layer for one rate-limit
+ * bucket (see `perBucket`): each answer's headers describe the bucket that
+ * served it, so one estimate across buckets would be overwritten by whichever
+ * answered last, and one queue would hold a read behind a write waiting for
+ * its own bucket.
  */
 import type * as Headers from "@effect/platform/Headers"
 import * as Clock from "effect/Clock"
@@ -59,6 +63,12 @@ const PROBE_MILLIS = 20
 const FULL_DOUBLING_MILLIS = 100
 /** The first rate when the readings show no refill left over for this pacer (others spend it all). */
 const FIRST_RATE = 1 / 1_000
+/** The longest the head of the queue sleeps before it looks at the readings again. */
+const RECHECK_MILLIS = 50
+/** Two readings further apart than this say nothing of the refill between them. */
+const PAIR_MILLIS = 1_000
+/** From the first estimate until the bucket first reads at or below its target, the rate doubles this often. */
+const START_DOUBLING_MILLIS = 100
 
 export interface Pacer {
   /** Wait until a token is likely there, then count the request as in flight. */
@@ -76,7 +86,24 @@ export interface Options {
   readonly maxWait: Duration.Duration
 }
 
-export const make: (options: Options) => Effect.Effect<Pacer> = Effect.fnUntraced(function* (options: Options) {
+/**
+ * A pacer per bucket, each made when its bucket is first used: a request waits only for its own
+ * bucket's estimate and queue.
+ */
+export const perBucket = (options: Options): Effect.Effect<(bucket: string) => Pacer> =>
+  Effect.sync(() => {
+    const pacers = new Map<string, Pacer>()
+    return (bucket) => {
+      let pacer = pacers.get(bucket)
+      if (pacer === undefined) {
+        pacer = unsafeMake(options)
+        pacers.set(bucket, pacer)
+      }
+      return pacer
+    }
+  })
+
+const unsafeMake = (options: Options): Pacer => {
   const maxWait = Duration.toMillis(options.maxWait)
   // Plain state: every change happens inside one synchronous step, so fibers cannot interleave inside it.
   let limit: number | undefined
@@ -102,10 +129,18 @@ export const make: (options: Options) => Effect.Effect<Pacer> = Effect.fnUntrace
   let steeredAt = 0
   /** Whether a request waited on the rate since the last reading: only then may the rate grow. */
   let held = false
+  /**
+   * Whether the rate is still the first estimate's. A process that joins a bucket others already spend
+   * sees their spending as no refill left, and starts far below its share: until the bucket first reads
+   * at or below its target, its rate doubles, so it reaches its share within a second, not several.
+   */
+  let starting = false
+  /** The level at or below which starting ends. */
+  let startUntil = 0
   /** Fibers in `acquire`, waiting or deciding. */
   let waiting = 0
   // One fiber at a time decides and waits; the others queue behind it, so a refill is not met by a stampede.
-  const gate = yield* Effect.makeSemaphore(1)
+  const gate = Effect.unsafeMakeSemaphore(1)
 
   /** The level the pacer steers the bucket to: low enough to absorb a refill, high enough to avoid 429s. */
   const target = (l: number) => Math.floor((l - 1) / 2)
@@ -125,6 +160,15 @@ export const make: (options: Options) => Effect.Effect<Pacer> = Effect.fnUntrace
     return Math.max(FIRST_RATE, refilled / refillSpan)
   }
 
+  /**
+   * The highest rate allowed: twice what was really sent over the last `RECENT_MILLIS` (a bucket per
+   * second at least), so that a rate nothing uses does not pile up into a burst later.
+   */
+  const ceiling = (now: number, size: number): number => {
+    while (sends.length > 0 && now - sends[0]! > RECENT_MILLIS) sends.shift()
+    return Math.max((2 * sends.length) / RECENT_MILLIS, size / 1_000)
+  }
+
   /** Milliseconds to wait before sending, or 0 to send now. */
   const wait = (now: number): number => {
     // Nothing read yet: one request finds out how full the bucket is before the others follow.
@@ -142,12 +186,20 @@ export const make: (options: Options) => Effect.Effect<Pacer> = Effect.fnUntrace
       // Else the known tokens are spread over the span the first estimate needs; none left: await the reset.
       if (known >= 1) return Math.max(0, creditAt + Math.max(PROBE_MILLIS, Math.ceil(MIN_SPAN_MILLIS / known)) - now)
       // An empty reading is trusted until the reset or for maxWait, whichever comes first; then one request
-      // (not every queued one) reads the bucket again.
-      const until = Math.min(resetAt, readAt + maxWait)
+      // (not every queued one) reads the bucket again. The reset is in whole seconds, rounded up: the token
+      // is due anywhere in the second before it, every few milliseconds for a fast bucket. So one request
+      // goes halfway there, and its answer (a 429 takes no token) is the next reading: a few probes, not a
+      // second lost on every bucket that runs dry before its refill is known.
+      const until =
+        resetAt < readAt + maxWait ? readAt + Math.max(PROBE_MILLIS, (resetAt - readAt) / 2) : readAt + maxWait
       if (now >= until) return inFlight === 0 ? 0 : 10
       return Math.max(1, until - now)
     }
-    const effective = rate * clamp(0.3, 2, 1 + (KP * (remaining - steerTo(limit, rate))) / limit)
+    // While starting, the rate grows between readings too: at one request a second they are far apart.
+    const current = starting
+      ? Math.min(rate * Math.pow(2, (now - steeredAt) / START_DOUBLING_MILLIS), ceiling(now, limit))
+      : rate
+    const effective = current * clamp(0.3, 2, 1 + (KP * (remaining - steerTo(limit, current))) / limit)
     credit = Math.min(1, credit + effective * (now - creditAt))
     creditAt = now
     if (credit >= 1) return 0
@@ -168,7 +220,8 @@ export const make: (options: Options) => Effect.Effect<Pacer> = Effect.fnUntrace
             if (millis === 0) break
             const left = since + maxWait - now
             if (left <= 0) break
-            yield* Effect.sleep(Math.min(millis, left))
+            // Looked at again every RECHECK_MILLIS: an answer that came meanwhile is a new reading.
+            yield* Effect.sleep(Math.min(millis, left, RECHECK_MILLIS))
           }
           const now = yield* Clock.currentTimeMillis
           if (credit >= 1) credit -= 1
@@ -205,11 +258,14 @@ export const make: (options: Options) => Effect.Effect<Pacer> = Effect.fnUntrace
     // the rate every few readings until it is not full. Not scaled by the rate: a pacer left alone at a
     // small part of the bucket has to take all of it quickly.
     if (level >= size - 1 && held) rate *= Math.min(2, Math.pow(2, dt / FULL_DOUBLING_MILLIS))
+    // Not capped per reading: at a first rate of one a second the readings are a second apart, and the
+    // cap on what was really sent (below) bounds the step.
+    else if (starting && level > startUntil && held) rate *= Math.pow(2, dt / START_DOUBLING_MILLIS)
+    if (level <= startUntil || status === 429) starting = false
     if (status === 429) rate *= DECREASE_ON_429
     // Never far above what is really sent: a rate that nothing uses must not pile up into a burst later.
     // Twice the rate of the last quarter second lets a pacer that is taking over double four times a second.
-    while (sends.length > 0 && now - sends[0]! > RECENT_MILLIS) sends.shift()
-    rate = Math.min(rate, Math.max((2 * sends.length) / RECENT_MILLIS, size / 1_000))
+    rate = Math.min(rate, ceiling(now, size))
     // At least one bucket a minute, so that a pacer always comes back.
     rate = Math.max(rate, size / 60_000)
     held = false
@@ -234,8 +290,12 @@ export const make: (options: Options) => Effect.Effect<Pacer> = Effect.fnUntrace
       steer(now, status, remaining, size)
       if (rate !== undefined) return
       const reading = { at: now, remaining, served }
-      // A full bucket hides how much it refilled since the previous reading: that pair does not count.
-      if (previous !== undefined && remaining < size - 1) {
+      // A full bucket hides how much it refilled since the previous reading: that pair does not count. Nor
+      // does a pair far apart: the bucket may have filled up and been spent by others in between (a first
+      // request long before the work starts would make a joiner's first estimate "no refill at all").
+      // From an empty reading (a probe after maxWait) it is all there is, and it can only show a gain.
+      const far = now - (previous?.at ?? now) > PAIR_MILLIS && previous?.remaining !== 0
+      if (previous !== undefined && remaining < size - 1 && !far) {
         refilled += remaining - previous.remaining + (served - previous.served)
         refillSpan += now - previous.at
       }
@@ -243,13 +303,16 @@ export const make: (options: Options) => Effect.Effect<Pacer> = Effect.fnUntrace
       const first = firstRate()
       if (first !== undefined) {
         rate = first
+        // At the floor the others' spending hides the refill: double until the bucket shows it, at a quarter.
+        startUntil = first <= FIRST_RATE && remaining >= 1 ? Math.floor(target(size) / 2) : steerTo(size, first)
+        starting = remaining > startUntil
         steeredAt = now
         creditAt = now
       }
     })
 
   return { acquire, release }
-})
+}
 
 /** A pacer that never holds anything back. */
 export const none: Pacer = { acquire: Effect.void, release: () => Effect.void }
