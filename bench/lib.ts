@@ -14,6 +14,8 @@ import * as Zlib from "node:zlib"
 import { Effect, Layer, ManagedRuntime, Redacted, type Stream } from "effect"
 import * as Undici from "undici"
 import { Auth0Http, Users } from "../src/index.js"
+import type { FakeAuth0 } from "../src/testing/index.js"
+import type { MixedResult } from "./mixedJob.js"
 import type { BurstResult, Job, MemoryResult, Message } from "./worker.js"
 
 export const BENCH_DIR = Path.dirname(fileURLToPath(import.meta.url))
@@ -33,7 +35,17 @@ export interface ServerOptions {
   readonly users: number
   readonly ids?: number | undefined
   readonly shape?: "email" | "username" | undefined
-  readonly rateLimit?: { readonly burst: number; readonly perSecond: number } | undefined
+  /** The fake's whole `rateLimit` option: one bucket, or `{ buckets: … }` per endpoint class. */
+  readonly rateLimit?: FakeAuth0.RateLimitOptions | FakeAuth0.BucketRateLimitOptions | undefined
+}
+
+/** What the server process spent between two `load()` probes. */
+export interface ServerLoad {
+  readonly cpuMs: number
+  readonly wallMs: number
+  /** How late its event loop ran a timer, at worst and at the 99th percentile. */
+  readonly maxDelayMs: number
+  readonly p99DelayMs: number
 }
 
 /** Every child this process started, so that an exit or a crash takes them down too. */
@@ -70,6 +82,8 @@ export const spawnTsx = (
 
 export interface RunningServer extends ServerInfo {
   readonly stop: () => Promise<void>
+  /** The server's CPU time and event loop delay since the previous call (or since it started). */
+  readonly load: () => Promise<ServerLoad>
 }
 
 /** Start the fake tenant in a child process; resolves once it listens. */
@@ -81,22 +95,39 @@ export const startServer = (options: ServerOptions): Promise<RunningServer> =>
         BENCH_USERS: String(options.users),
         BENCH_IDS: String(options.ids ?? Math.min(options.users, 2000)),
         BENCH_SHAPE: options.shape ?? "email",
-        ...(options.rateLimit
-          ? { BENCH_BURST: String(options.rateLimit.burst), BENCH_PER_SECOND: String(options.rateLimit.perSecond) }
-          : {})
+        // Set even when empty, so that one inherited from the parent's environment does not apply.
+        BENCH_RATE_LIMIT: options.rateLimit === undefined ? "" : JSON.stringify(options.rateLimit),
+        BENCH_BURST: ""
       },
       "pipe"
     )
     let buffer = ""
+    // After the first line, each line answers one `load` probe, in order.
+    const probes: Array<{ readonly answer: (load: ServerLoad) => void; readonly fail: (error: Error) => void }> = []
+    let started = false
     const onData = (chunk: Buffer) => {
       buffer += chunk.toString("utf8")
-      const newline = buffer.indexOf("\n")
-      if (newline < 0) return
-      child.stdout!.off("data", onData)
+      for (let newline = buffer.indexOf("\n"); newline >= 0; newline = buffer.indexOf("\n")) {
+        const line = buffer.slice(0, newline)
+        buffer = buffer.slice(newline + 1)
+        if (started) probes.shift()?.answer((JSON.parse(line) as { load: ServerLoad }).load)
+        else {
+          started = true
+          onInfo(line)
+        }
+      }
+    }
+    const onInfo = (line: string) => {
       try {
-        const info = JSON.parse(buffer.slice(0, newline)) as ServerInfo
+        const info = JSON.parse(line) as ServerInfo
         resolve({
           ...info,
+          load: () =>
+            new Promise<ServerLoad>((answer, fail) => {
+              if (child.exitCode !== null || child.signalCode !== null) return fail(new Error("bench server is gone"))
+              probes.push({ answer, fail })
+              child.stdin!.write("load\n")
+            }),
           stop: () =>
             new Promise<void>((done) => {
               if (child.exitCode !== null || child.signalCode !== null) return done()
@@ -105,20 +136,27 @@ export const startServer = (options: ServerOptions): Promise<RunningServer> =>
             })
         })
       } catch (error) {
-        reject(new Error(`bench server printed something that is not JSON: ${buffer.slice(0, 200)} (${String(error)})`))
+        reject(new Error(`bench server printed something that is not JSON: ${line.slice(0, 200)} (${String(error)})`))
       }
     }
     child.stdout!.on("data", onData)
-    child.once("exit", (code, signal) =>
-      reject(new Error(`bench server exited early (code ${code}, signal ${signal})`))
-    )
+    child.once("exit", (code, signal) => {
+      const error = new Error(`bench server exited early (code ${code}, signal ${signal})`)
+      reject(error)
+      for (const probe of probes.splice(0)) probe.fail(error)
+    })
     child.once("error", reject)
   })
 
 export const userPath = (id: string): string => `/api/v2/users/${encodeURIComponent(id)}`
 
+/** Where a contender reports each API answer (the token request is not counted). */
+export interface ResponseCounter {
+  add(status: number, method: string): void
+}
+
 /** HTTP statuses seen by a contender, counted where the bytes come back. */
-export class StatusCounter {
+export class StatusCounter implements ResponseCounter {
   readonly counts = new Map<number, number>()
   add(status: number): void {
     this.counts.set(status, (this.counts.get(status) ?? 0) + 1)
@@ -142,7 +180,7 @@ export class StatusCounter {
 export interface EffectContenderOptions {
   /** `false` (default here) sends each request once; `"default"` keeps the library's retry policy. */
   readonly retry?: false | "default" | undefined
-  readonly counter?: StatusCounter | undefined
+  readonly counter?: ResponseCounter | undefined
   /** Extra `Auth0Http.layer` options (pacing, when the library has it). */
   readonly extra?: Readonly<Record<string, unknown>> | undefined
 }
@@ -162,7 +200,7 @@ export const effectRuntime = (server: ServerInfo, options: EffectContenderOption
           transformClient: HttpClient.tap((response) =>
             Effect.sync(() => {
               // The token request does not go through transformClient; this counts API answers only.
-              counter.add(response.status)
+              counter.add(response.status, response.request.method)
             })
           )
         }
@@ -281,7 +319,7 @@ export const rawFetchGet = (server: ServerInfo, token: string) => {
  * same requests (API and token) to the loopback origin instead, through Node's
  * global `fetch`, the one it uses when no `fetch` is given.
  */
-export const loopbackFetch = (server: ServerInfo, counter?: StatusCounter): typeof fetch => {
+export const loopbackFetch = (server: ServerInfo, counter?: ResponseCounter): typeof fetch => {
   const from = `https://${server.domain}`
   const rewrite = (url: string) => (url.startsWith(from) ? server.url + url.slice(from.length) : url)
   return async (input, init) => {
@@ -296,14 +334,14 @@ export const loopbackFetch = (server: ServerInfo, counter?: StatusCounter): type
       counter &&
       !(typeof input === "string" ? input : input instanceof URL ? input.href : input.url).endsWith("/oauth/token")
     ) {
-      counter.add(response.status)
+      counter.add(response.status, init?.method ?? (input instanceof Request ? input.method : "GET"))
     }
     return response
   }
 }
 
 export interface NodeAuth0Options {
-  readonly counter?: StatusCounter | undefined
+  readonly counter?: ResponseCounter | undefined
   /** Default 0 here; `"default"` keeps node-auth0's own (2 retries). */
   readonly maxRetries?: number | "default" | undefined
 }
@@ -381,13 +419,16 @@ export const medianStats = (runs: ReadonlyArray<Stats>): Stats => ({
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
+/** Wall-clock milliseconds with sub-millisecond precision, comparable across processes. */
+export const wallNow = (): number => performance.timeOrigin + performance.now()
+
 export const errorText = (error: unknown): string => {
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
   return text.replace(/\s+/g, " ").slice(0, 200)
 }
 
-/** Start one worker process per job; burst jobs start together once every worker is ready. */
-export const runWorkers = async <R extends BurstResult | MemoryResult>(
+/** Start one worker process per job; burst and mixed jobs start together once every worker is ready. */
+export const runWorkers = async <R extends BurstResult | MemoryResult | MixedResult>(
   jobs: ReadonlyArray<Job>,
   beforeGo?: () => Promise<void>,
   nodeArgs: ReadonlyArray<string> = []
@@ -413,7 +454,7 @@ export const runWorkers = async <R extends BurstResult | MemoryResult>(
   )
   // Failures surface through `results`; keep `ready` from rejecting unobserved.
   for (const r of [...ready, ...results]) r.catch(() => {})
-  if (jobs.every((job) => job.kind === "burst")) {
+  if (jobs.every((job) => job.kind !== "memory")) {
     await Promise.all(ready)
     await beforeGo?.()
     for (const child of children) child.send({ type: "go" })

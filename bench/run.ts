@@ -7,6 +7,8 @@
  * 2. Users.stream / Users.export: users per second and peak RSS growth.
  * 3. A rate-limited tenant (bucket 10, refill 50/s): 1000 Users.get at concurrency 16.
  * 4. The same bucket shared by four client processes.
+ * 5. Buckets per endpoint class, in one and two processes (`bench/buckets.ts`;
+ *    `BENCH_ONLY=buckets` runs them alone).
  *
  * `BENCH_BASELINE=<git rev>` also measures `Users.stream` of that revision's
  * `src/` against this tree's (`bench/stream-compare.ts`) and adds the figures
@@ -45,6 +47,7 @@ import {
   startServer,
   userPath
 } from "./lib.js"
+import { bucketsBudgetMs, bucketsMarkdown, type BucketsResult, scenarioBuckets } from "./buckets.js"
 import { COMPARE_DRAINS, COMPARE_RUNS, COMPARE_USERS, compareStreams, type StreamComparison } from "./stream-compare.js"
 import type { BurstResult, Job, MemoryResult } from "./worker.js"
 
@@ -495,6 +498,7 @@ const markdown = (
   burst: ReadonlyArray<BurstRow>,
   multi: ReadonlyArray<BurstRow>,
   compare: StreamCompareResult | undefined,
+  buckets: BucketsResult,
   totalMs: number
 ): string => {
   const cpus = Os.cpus()
@@ -528,6 +532,7 @@ const markdown = (
     "```sh",
     "npm run bench   # tsx bench/run.ts",
     "BENCH_BASELINE=<git rev> npm run bench   # also Users.stream of <git rev>'s src/ against this tree's (section 2)",
+    "BENCH_ONLY=buckets npm run bench   # section 5 alone, printed; BENCH_ROUNDS, BENCH_NODE_ROUNDS, BENCH_CONTENDERS=effect-auth0",
     "```",
     "",
     `## 1. \`GET /api/v2/users/{id}\`: ${GET_REQUESTS} requests`,
@@ -691,7 +696,7 @@ const markdown = (
     ""
   )
   burstTable(multi)
-  push("")
+  push("", ...bucketsMarkdown(buckets))
   return lines.join("\n")
 }
 
@@ -699,10 +704,10 @@ const markdown = (
 
 const main = async () => {
   const started = performance.now()
-  // The before/after comparison adds about a minute.
-  const deadlineMs = DEADLINE_MS + (process.env.BENCH_BASELINE?.trim() ? 3 * 60_000 : 0)
+  // The before/after comparison adds about a minute; section 5 as long as its rounds take.
+  const deadlineMs = DEADLINE_MS + (process.env.BENCH_BASELINE?.trim() ? 3 * 60_000 : 0) + bucketsBudgetMs()
   const deadline = setTimeout(() => {
-    process.stderr.write(`bench: still running after ${deadlineMs / 60_000} minutes, giving up\n`)
+    process.stderr.write(`bench: still running after ${(deadlineMs / 60_000).toFixed(0)} minutes, giving up\n`)
     killChildren()
     process.exit(2)
   }, deadlineMs)
@@ -719,6 +724,12 @@ const main = async () => {
     // Scenarios 3 and 4 alone, for tuning the pacer; BENCHMARKS.md is left as it is.
     await scenarioBurst(1)
     await scenarioBurst(4)
+    return
+  }
+  if (process.env.BENCH_ONLY === "buckets") {
+    // Section 5 alone, with the text it would add to BENCHMARKS.md; the file is left as it is.
+    const buckets = await scenarioBuckets(log)
+    log(`\n${bucketsMarkdown(buckets).join("\n")}`)
     return
   }
   if (process.env.BENCH_ONLY === "memory") {
@@ -743,10 +754,11 @@ const main = async () => {
   const compare = baseline === undefined ? undefined : await scenarioStreamCompare(baseline)
   const burst = await scenarioBurst(1)
   const multi = await scenarioBurst(4)
+  const buckets = await scenarioBuckets(log)
   const totalMs = performance.now() - started
   const file = Path.join(ROOT, "BENCHMARKS.md")
   // Formatted as `npm run format` would, so that it leaves the file alone.
-  const text = markdown(get, memory, burst, multi, compare, totalMs)
+  const text = markdown(get, memory, burst, multi, compare, buckets, totalMs)
   const config = (await Prettier.resolveConfig(file)) ?? {}
   writeFileSync(file, await Prettier.format(text, { ...config, filepath: file }))
   log(`\nWrote ${Path.relative(process.cwd(), file) || file} in ${(totalMs / 1000).toFixed(0)} s`)

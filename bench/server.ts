@@ -10,14 +10,22 @@
  *                     needs one of them; seeding with emails checks uniqueness by
  *                     scanning every user, so large tenants are seeded by username
  *   BENCH_IDS         how many user ids to print (default 2000)
- *   BENCH_BURST       rate limit bucket size (no rate limit when unset)
- *   BENCH_PER_SECOND  rate limit refill per second
+ *   BENCH_RATE_LIMIT  the fake's whole `rateLimit` option as JSON: the single
+ *                     form `{ "burst": 10, "perSecond": 50 }` or buckets per
+ *                     endpoint class `{ "buckets": { "readUsers": { … }, … } }`
+ *   BENCH_BURST       (when BENCH_RATE_LIMIT is unset) one bucket of this size
+ *                     (no rate limit when unset either)
+ *   BENCH_PER_SECOND  its refill per second (default 50)
  *
  * Prints one JSON line `{ url, domain, clientId, clientSecret, users, userIds }`
  * on stdout, then serves until SIGTERM / SIGINT or until stdin closes (the
- * parent died).
+ * parent died). Each line `load` on stdin is answered with one JSON line
+ * `{ load: { cpuMs, wallMs, maxDelayMs, p99DelayMs } }`: CPU time and event loop
+ * delay since the previous `load`, so a benchmark can tell whether the server
+ * kept up.
  */
-import { Effect, Redacted } from "effect"
+import { Effect, Either, Redacted, Schema } from "effect"
+import { monitorEventLoopDelay } from "node:perf_hooks"
 import { FakeAuth0 } from "../src/testing/index.js"
 
 const int = (name: string, fallback: number): number => {
@@ -31,11 +39,34 @@ const int = (name: string, fallback: number): number => {
 const users = int("BENCH_USERS", 2000)
 const idCount = int("BENCH_IDS", 2000)
 const shape = process.env.BENCH_SHAPE === "username" ? "username" : "email"
-const burst = process.env.BENCH_BURST
-const rateLimit =
-  burst === undefined || burst === ""
+
+const Bucket = Schema.Struct({ burst: Schema.NonNegative, perSecond: Schema.Positive })
+const RateLimit = Schema.Union(
+  Schema.Struct({ ...Bucket.fields, retryAfter: Schema.optional(Schema.Boolean) }),
+  Schema.Struct({
+    buckets: Schema.Struct({
+      readUsers: Schema.optional(Bucket),
+      writeUsers: Schema.optional(Bucket),
+      global: Schema.optional(Bucket)
+    }),
+    retryAfter: Schema.optional(Schema.Boolean)
+  })
+)
+
+const rateLimitFromEnv = (): FakeAuth0.RateLimitOptions | FakeAuth0.BucketRateLimitOptions | undefined => {
+  const json = process.env.BENCH_RATE_LIMIT
+  if (json !== undefined && json !== "") {
+    const decoded = Schema.decodeUnknownEither(Schema.parseJson(RateLimit), { onExcessProperty: "error" })(json)
+    if (Either.isLeft(decoded)) throw new Error(`BENCH_RATE_LIMIT is not a rate limit: ${decoded.left.message}`)
+    return decoded.right
+  }
+  const burst = process.env.BENCH_BURST
+  return burst === undefined || burst === ""
     ? undefined
     : { burst: int("BENCH_BURST", 10), perSecond: int("BENCH_PER_SECOND", 50), retryAfter: false }
+}
+
+const rateLimit = rateLimitFromEnv()
 
 const DATABASE = "Username-Password-Authentication"
 const START = Date.UTC(2023, 0, 1)
@@ -76,6 +107,30 @@ const program = Effect.gen(function* () {
     })}\n`
   )
   yield* Effect.never
+})
+
+// How late timers fire, and CPU spent, between two `load` probes.
+const delay = monitorEventLoopDelay({ resolution: 5 })
+delay.enable()
+let since = { cpu: process.cpuUsage(), wall: performance.now() }
+let pending = ""
+process.stdin.on("data", (chunk: Buffer) => {
+  pending += chunk.toString("utf8")
+  for (let newline = pending.indexOf("\n"); newline >= 0; newline = pending.indexOf("\n")) {
+    const line = pending.slice(0, newline).trim()
+    pending = pending.slice(newline + 1)
+    if (line !== "load") continue
+    const cpu = process.cpuUsage(since.cpu)
+    const load = {
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      wallMs: performance.now() - since.wall,
+      maxDelayMs: delay.max / 1e6,
+      p99DelayMs: delay.percentile(99) / 1e6
+    }
+    process.stdout.write(`${JSON.stringify({ load })}\n`)
+    delay.reset()
+    since = { cpu: process.cpuUsage(), wall: performance.now() }
+  }
 })
 
 const stop = () => process.exit(0)

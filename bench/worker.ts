@@ -11,6 +11,8 @@
  *   export job without the library) while sampling
  *   `process.memoryUsage().rss` every 50 ms; report users, time and peak RSS
  *   growth.
+ * - `{ kind: "mixed", contender, mode, server, … }`: reads and updates against
+ *   per-class buckets (`bench/mixedJob.ts`), started like a burst job.
  */
 import { Effect, Either, Option, Stream } from "effect"
 import { Users } from "../src/index.js"
@@ -25,8 +27,10 @@ import {
   rawUndiciGet,
   type ServerInfo,
   sleep,
-  StatusCounter
+  StatusCounter,
+  wallNow
 } from "./lib.js"
+import { mixed, type MixedJob, type MixedResult } from "./mixedJob.js"
 
 export interface BurstJob {
   readonly kind: "burst"
@@ -56,7 +60,7 @@ export interface MemoryJob {
   readonly warm?: boolean | undefined
 }
 
-export type Job = BurstJob | MemoryJob
+export type Job = BurstJob | MemoryJob | MixedJob
 
 export interface BurstResult {
   readonly kind: "burst"
@@ -84,10 +88,7 @@ export interface MemoryResult {
 }
 
 export type Message =
-  { readonly type: "ready" } | { readonly type: "result"; readonly result: BurstResult | MemoryResult }
-
-/** Wall-clock milliseconds with sub-millisecond precision, comparable across processes. */
-const wallNow = () => performance.timeOrigin + performance.now()
+  { readonly type: "ready" } | { readonly type: "result"; readonly result: BurstResult | MemoryResult | MixedResult }
 
 const send = (message: Message) =>
   new Promise<void>((resolve, reject) =>
@@ -261,7 +262,15 @@ const memory = async (job: MemoryJob): Promise<MemoryResult> => {
 const main = async () => {
   const job = JSON.parse(process.env.BENCH_JOB ?? "null") as Job | null
   if (job === null) throw new Error("BENCH_JOB is not set: bench/worker.ts is started by bench/run.ts")
-  const result = job.kind === "burst" ? await burst(job) : await memory(job)
+  const result =
+    job.kind === "burst"
+      ? await burst(job)
+      : job.kind === "mixed"
+        ? await mixed(job, async () => {
+            await send({ type: "ready" })
+            await waitForGo()
+          })
+        : await memory(job)
   await send({ type: "result", result })
 }
 
