@@ -1,27 +1,8 @@
-import * as HttpClient from "@effect/platform/HttpClient"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Fiber, Layer, Option, TestClock } from "effect"
 import { Auth0Http, Retry, Users } from "../src/index.js"
 import { FakeAuth0 } from "../src/testing/index.js"
-import { drive, fakeHttp, json } from "./utils.js"
-
-const DB = "Username-Password-Authentication"
-
-/** A tenant with `count` users and a bucket, and a client layer (its own pacer) over it. */
-const setup = (rateLimit: FakeAuth0.RateLimitOptions, count = 5) =>
-  Effect.gen(function* () {
-    const tenant = yield* FakeAuth0.make({ rateLimit: false })
-    const users = yield* tenant.seedUsers(
-      Array.from({ length: count }, (_, i) => ({ connection: DB, email: `u${i}@example.com` }))
-    )
-    const token = yield* tenant.issueToken()
-    yield* tenant.setRateLimit(rateLimit)
-    const client = (options: Partial<Auth0Http.CommonOptions> = {}) =>
-      Auth0Http.layer({ domain: tenant.domain, token, retry: false, ...options }).pipe(
-        Layer.provide(Layer.succeed(HttpClient.HttpClient, FakeAuth0.httpClient(tenant)))
-      )
-    return { tenant, ids: users.map((u) => u.user_id), client }
-  })
+import { drive, fakeHttp, json, pacedTenant as setup } from "./utils.js"
 
 const statuses = (tenant: FakeAuth0.Tenant.Service) =>
   Effect.map(tenant.requests, (requests) => requests.map((r) => r.status))

@@ -9,6 +9,7 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as TestClock from "effect/TestClock"
 import * as Auth0Http from "../src/Auth0Http.js"
+import { FakeAuth0 } from "../src/testing/index.js"
 
 /** What the fake saw of one request. */
 export interface Seen {
@@ -116,4 +117,27 @@ export const drive = <A, E>(
       yield* TestClock.adjust(step)
     }
     return yield* Fiber.join(fiber)
+  })
+
+/**
+ * A fake tenant with `count` users behind a rate limit (one bucket or a bucket per class), and client
+ * layers over it: each layer its own pacers, as a process of its own would have. Sent once unless
+ * `retry` says otherwise.
+ */
+export const pacedTenant = (rateLimit: FakeAuth0.RateLimitOptions | FakeAuth0.BucketRateLimitOptions, count = 5) =>
+  Effect.gen(function* () {
+    const tenant = yield* FakeAuth0.make({ rateLimit: false })
+    const users = yield* tenant.seedUsers(
+      Array.from({ length: count }, (_, i) => ({
+        connection: "Username-Password-Authentication",
+        email: `u${i}@example.com`
+      }))
+    )
+    const token = yield* tenant.issueToken()
+    yield* tenant.setRateLimit(rateLimit)
+    const client = (options: Partial<Auth0Http.CommonOptions> = {}) =>
+      Auth0Http.layer({ domain: tenant.domain, token, retry: false, ...options }).pipe(
+        Layer.provide(Layer.succeed(HttpClient.HttpClient, FakeAuth0.httpClient(tenant)))
+      )
+    return { tenant, ids: users.map((u) => u.user_id), client }
   })

@@ -186,12 +186,8 @@ const unsafeMake = (options: Options): Pacer => {
       // Else the known tokens are spread over the span the first estimate needs; none left: await the reset.
       if (known >= 1) return Math.max(0, creditAt + Math.max(PROBE_MILLIS, Math.ceil(MIN_SPAN_MILLIS / known)) - now)
       // An empty reading is trusted until the reset or for maxWait, whichever comes first; then one request
-      // (not every queued one) reads the bucket again. The reset is in whole seconds, rounded up: the token
-      // is due anywhere in the second before it, every few milliseconds for a fast bucket. So one request
-      // goes halfway there, and its answer (a 429 takes no token) is the next reading: a few probes, not a
-      // second lost on every bucket that runs dry before its refill is known.
-      const until =
-        resetAt < readAt + maxWait ? readAt + Math.max(PROBE_MILLIS, (resetAt - readAt) / 2) : readAt + maxWait
+      // (not every queued one) reads the bucket again.
+      const until = Math.min(resetAt, readAt + maxWait)
       if (now >= until) return inFlight === 0 ? 0 : 10
       return Math.max(1, until - now)
     }
