@@ -58,9 +58,9 @@ export declare namespace Auth0Http {
      * Send one request to a declared endpoint and decode the answer with
      * `schema`; everything but a 2xx is a typed failure.
      */
-    readonly request: <A, I, X extends Auth0Error.SpecificTag>(
-      endpoint: Endpoints.Endpoint<X>,
-      input: RequestInput,
+    readonly request: <A, I, X extends Auth0Error.SpecificTag, Path extends string>(
+      endpoint: Endpoints.Endpoint<X, Path>,
+      input: RequestInput<Path>,
       schema: Schema.Schema<A, I>
     ) => Effect.Effect<A, Auth0Error.For<X>>
     /**
@@ -79,14 +79,22 @@ export declare namespace Auth0Http {
  * @since 0.1.0
  * @category models
  */
-export interface RequestInput {
-  /** Values for the `{name}` segments of the endpoint's path; each is percent-encoded. */
-  readonly params?: Readonly<Record<string, string>> | undefined
+export type RequestInput<Path extends string = string> = {
   /** Query parameters; `undefined` ones are left out. */
   readonly query?: Readonly<Record<string, string | number | boolean | undefined>> | undefined
   /** A JSON body. */
   readonly body?: unknown
-}
+} & (string extends Path
+  ? {
+      /** Values for the `{name}` segments of the endpoint's path; each is percent-encoded. */
+      readonly params?: Readonly<Record<string, string>> | undefined
+    }
+  : [Endpoints.PathParamNames<Path>] extends [never]
+    ? { readonly params?: Readonly<Record<string, never>> | undefined }
+    : {
+        /** Values for the `{name}` segments of the endpoint's path, one per segment; each is percent-encoded. */
+        readonly params: Endpoints.PathParams<Path>
+      })
 
 /**
  * @since 0.1.0
@@ -400,7 +408,15 @@ export const make = (
       input: RequestInput,
       schema: Schema.Schema<A, I>
     ): Effect.Effect<A, Auth0Error.For<X>> => {
-      const params = input.params ?? {}
+      const params: Readonly<Record<string, string>> = input.params ?? {}
+      // The types ask for every segment; a caller without them must not send `GET /users/` (the list) for
+      // `GET /users/{id}`.
+      const missing = Endpoints.missingParams(endpoint.path, params)
+      if (missing.length > 0) {
+        return Effect.dieMessage(
+          `${endpoint.name}: no value for ${missing.map((m) => `{${m}}`).join(", ")} in ${endpoint.path}`
+        )
+      }
       const path = `/api/v2${Endpoints.fillPath(endpoint.path, params)}`
       const where = { method: endpoint.method, path }
       const refused = refusal(where, params, input)

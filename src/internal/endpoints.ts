@@ -7,12 +7,25 @@ import type * as Auth0Error from "../Auth0Error.js"
 
 export type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE"
 
-export interface Endpoint<Extra extends Auth0Error.SpecificTag = Auth0Error.SpecificTag> {
+/** The names of a path template's `{name}` segments: `"/users/{id}/multifactor/{provider}"` gives `"id" | "provider"`. */
+export type PathParamNames<Path extends string> = Path extends `${string}{${infer Name}}${infer Rest}`
+  ? Name | PathParamNames<Rest>
+  : never
+
+/**
+ * The values a path template needs, one per `{name}` segment, so that a missing or misspelled one does not
+ * compile; a template only known as `string` takes any.
+ */
+export type PathParams<Path extends string> = string extends Path
+  ? Readonly<Record<string, string>>
+  : { readonly [K in PathParamNames<Path>]: string }
+
+export interface Endpoint<Extra extends Auth0Error.SpecificTag = Auth0Error.SpecificTag, Path extends string = string> {
   /** The public operation, also its span name. */
   readonly name: string
   readonly method: Method
   /** Relative to `/api/v2`; `{name}` marks a segment that comes from the caller. */
-  readonly path: string
+  readonly path: Path
   readonly success: 200 | 201 | 202 | 204
   /** The statuses beyond the common ones that this endpoint documents. */
   readonly errors: ReadonlyArray<Extra>
@@ -36,7 +49,9 @@ export interface Endpoint<Extra extends Auth0Error.SpecificTag = Auth0Error.Spec
  */
 export type Bucket = "readUsers" | "writeUsers" | "global"
 
-const endpoint = <const Extra extends Auth0Error.SpecificTag = never>(e: Endpoint<Extra>): Endpoint<Extra> => e
+const endpoint = <const Extra extends Auth0Error.SpecificTag = never, const Path extends string = string>(
+  e: Endpoint<Extra, Path>
+): Endpoint<Extra, Path> => e
 
 export const listUsers = endpoint({
   name: "Users.list",
@@ -267,6 +282,10 @@ export const bodyProblem = (body: unknown, at: string = "the body"): string | un
  */
 const encodeSegment = (value: string): string =>
   encodeURIComponent(isWellFormed(value) ? value : value.replace(LONE_SURROGATES, "\uFFFD"))
+
+/** The `{name}` segments of a template that `params` has no string for (a caller without the types). */
+export const missingParams = (template: string, params: Readonly<Record<string, unknown>>): ReadonlyArray<string> =>
+  Array.from(template.matchAll(/\{(\w+)\}/g), (m) => m[1]!).filter((name) => typeof params[name] !== "string")
 
 /** Fill `{name}` segments with percent-encoded values (see `encodeSegment`). */
 export const fillPath = (template: string, params: Readonly<Record<string, string>>): string =>
