@@ -11,6 +11,7 @@
 import * as Duration from "effect/Duration"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
+import * as Endpoints from "./internal/endpoints.js"
 
 /**
  * @since 0.1.0
@@ -413,14 +414,19 @@ export const isAuth0Error = (u: unknown): u is Auth0Error => Predicate.hasProper
 
 const idempotent = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"])
 
-const readOnlyPost = (path: string): boolean =>
-  path.endsWith("/oauth/token") || path.endsWith("/api/v2/jobs/users-exports")
+/**
+ * What the endpoint's declaration says; a request no declaration covers is safe when its method is. The
+ * token request is the Authentication API's, not a declared endpoint: asking again changes nothing.
+ */
+const retrySafe = (method: string, path: string): boolean =>
+  path.endsWith("/oauth/token") || (Endpoints.find(method, path)?.retrySafe ?? idempotent.has(method))
 
 /**
  * Whether sending the request again is safe and may help: a 429 always (Auth0
  * rejected it, nothing happened); a 5xx, a 408, a timeout or a transport
- * failure only for GET, PUT and DELETE, because a POST or PATCH may already
- * have taken effect, and for the two POSTs that change nothing on the tenant:
+ * failure only where the endpoint's declaration says a retry is safe: GET, PUT
+ * and DELETE, not a POST or PATCH that may already have taken effect, except
+ * the two POSTs that change nothing on the tenant:
  * the token request and creating a users export job (a second job only reads
  * the users again; a job left over from a lost answer expires by itself).
  *
@@ -440,7 +446,7 @@ export const isRetryable = (error: Auth0Error): boolean => {
     case "ServerError":
     case "TimeoutError":
     case "TransportError":
-      return idempotent.has(error.method) || readOnlyPost(error.path)
+      return retrySafe(error.method, error.path)
     case "ExportFailed":
       return false
     default:

@@ -4,6 +4,7 @@ import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { Cause, Clock, Duration, Effect, Exit, Fiber, Layer, Option, Redacted, TestClock } from "effect"
 import { Auth0Error, Auth0Http, Retry, Users } from "../src/index.js"
+import * as Endpoints from "../src/internal/endpoints.js"
 import { empty, json } from "./utils.js"
 
 const DOMAIN = "tenant.eu.auth0.com"
@@ -505,7 +506,12 @@ describe("Auth0Error.isRetryable", () => {
     UnexpectedStatus: [new Auth0Error.UnexpectedStatus(answer(method, 405))],
     DecodeError: [new Auth0Error.DecodeError({ ...where(method), status: 200, detail: "x" })],
     ResponseTooLarge: [
-      new Auth0Error.ResponseTooLarge({ ...where(method), status: 200, limit: 65536, detail: "a body of more than 64 KiB" })
+      new Auth0Error.ResponseTooLarge({
+        ...where(method),
+        status: 200,
+        limit: 65536,
+        detail: "a body of more than 64 KiB"
+      })
     ],
     LimitExceeded: [new Auth0Error.LimitExceeded({ ...where(method), total: 5000, scope: "q", detail: "too many" })],
     ExportFailed: [new Auth0Error.ExportFailed({ ...where(method), jobId: "job_1", status: "failed", detail: "boom" })]
@@ -546,6 +552,14 @@ describe("Auth0Error.isRetryable", () => {
     // Other jobs do change the tenant (imports, verification emails).
     for (const path of ["/api/v2/jobs/users-imports", "/api/v2/jobs/verification-email", "/api/v2/users"]) {
       for (const error of transient(path)) assert.isFalse(Auth0Error.isRetryable(error), `${path} ${error._tag}`)
+    }
+  })
+
+  it("the rule reads the endpoint's declaration, not the end of the path", () => {
+    for (const endpoint of Endpoints.all) {
+      const path = `/api/v2${Endpoints.fillPath(endpoint.path, { id: "auth0|1", provider: "github", user_id: "7" })}`
+      const error = new Auth0Error.ServerError({ method: endpoint.method, path, status: 503 })
+      assert.strictEqual(Auth0Error.isRetryable(error), endpoint.retrySafe, `${endpoint.method} ${endpoint.path}`)
     }
   })
 })

@@ -27,6 +27,11 @@ export interface Endpoint<Extra extends Auth0Error.SpecificTag = Auth0Error.Spec
   /** Relative to `/api/v2`; `{name}` marks a segment that comes from the caller. */
   readonly path: Path
   readonly success: 200 | 201 | 202 | 204
+  /**
+   * Whether sending it again after a 5xx, a timeout or a lost answer is safe: a read, a delete or a
+   * POST that changes nothing a second time would not. The retry rule reads this.
+   */
+  readonly retrySafe: boolean
   /** The statuses beyond the common ones that this endpoint documents. */
   readonly errors: ReadonlyArray<Extra>
   /** Any one of these grants access. */
@@ -57,6 +62,7 @@ export const listUsers = endpoint({
   name: "Users.list",
   method: "GET",
   path: "/users",
+  retrySafe: true,
   success: 200,
   errors: [],
   scopes: ["read:users"],
@@ -68,6 +74,7 @@ export const createUser = endpoint({
   name: "Users.create",
   method: "POST",
   path: "/users",
+  retrySafe: false,
   success: 201,
   errors: ["Conflict"],
   scopes: ["create:users"],
@@ -78,6 +85,7 @@ export const getUser = endpoint({
   name: "Users.get",
   method: "GET",
   path: "/users/{id}",
+  retrySafe: true,
   success: 200,
   errors: ["NotFound"],
   scopes: ["read:users", "read:current_user", "read:user_idp_tokens"],
@@ -88,6 +96,7 @@ export const updateUser = endpoint({
   name: "Users.update",
   method: "PATCH",
   path: "/users/{id}",
+  retrySafe: false,
   success: 200,
   errors: ["NotFound", "Conflict"],
   scopes: ["update:users", "update:users_app_metadata", "update:current_user_metadata"],
@@ -98,6 +107,7 @@ export const deleteUser = endpoint({
   name: "Users.delete",
   method: "DELETE",
   path: "/users/{id}",
+  retrySafe: true,
   success: 204,
   errors: [],
   scopes: ["delete:users", "delete:current_user"],
@@ -108,6 +118,7 @@ export const deleteAuthenticationMethods = endpoint({
   name: "Users.deleteAuthenticationMethods",
   method: "DELETE",
   path: "/users/{id}/authentication-methods",
+  retrySafe: true,
   success: 204,
   errors: ["NotFound"],
   scopes: ["delete:authentication_methods"],
@@ -118,6 +129,7 @@ export const deleteMultifactorProvider = endpoint({
   name: "Users.deleteMultifactorProvider",
   method: "DELETE",
   path: "/users/{id}/multifactor/{provider}",
+  retrySafe: true,
   success: 204,
   errors: ["NotFound"],
   scopes: ["update:users"],
@@ -128,6 +140,7 @@ export const enrollments = endpoint({
   name: "Users.enrollments",
   method: "GET",
   path: "/users/{id}/enrollments",
+  retrySafe: true,
   success: 200,
   errors: ["NotFound"],
   scopes: ["read:users", "read:current_user"],
@@ -138,6 +151,7 @@ export const link = endpoint({
   name: "Users.link",
   method: "POST",
   path: "/users/{id}/identities",
+  retrySafe: false,
   success: 201,
   errors: ["NotFound", "Conflict"],
   scopes: ["update:users", "update:current_user_identities"],
@@ -148,6 +162,7 @@ export const unlink = endpoint({
   name: "Users.unlink",
   method: "DELETE",
   path: "/users/{id}/identities/{provider}/{user_id}",
+  retrySafe: true,
   success: 200,
   errors: ["NotFound"],
   scopes: ["update:users", "update:current_user_identities"],
@@ -158,6 +173,7 @@ export const logs = endpoint({
   name: "Users.logs",
   method: "GET",
   path: "/users/{id}/logs",
+  retrySafe: true,
   success: 200,
   errors: ["NotFound"],
   scopes: ["read:logs", "read:logs_users"],
@@ -169,6 +185,7 @@ export const regenerateRecoveryCode = endpoint({
   name: "Users.regenerateRecoveryCode",
   method: "POST",
   path: "/users/{id}/recovery-code-regeneration",
+  retrySafe: false,
   success: 200,
   errors: ["NotFound"],
   scopes: ["update:users"],
@@ -179,6 +196,7 @@ export const roles = endpoint({
   name: "Users.roles",
   method: "GET",
   path: "/users/{id}/roles",
+  retrySafe: true,
   success: 200,
   errors: ["NotFound"],
   scopes: ["read:users", "read:roles", "read:role_members"],
@@ -190,6 +208,7 @@ export const createExportJob = endpoint({
   name: "Users.export",
   method: "POST",
   path: "/jobs/users-exports",
+  retrySafe: true,
   success: 200,
   errors: [],
   scopes: ["read:users"],
@@ -200,6 +219,7 @@ export const getJob = endpoint({
   name: "Jobs.get",
   method: "GET",
   path: "/jobs/{id}",
+  retrySafe: true,
   success: 200,
   errors: ["NotFound"],
   scopes: ["create:users", "read:users"],
@@ -282,6 +302,14 @@ export const bodyProblem = (body: unknown, at: string = "the body"): string | un
  */
 const encodeSegment = (value: string): string =>
   encodeURIComponent(isWellFormed(value) ? value : value.replace(LONE_SURROGATES, "\uFFFD"))
+
+/** The declaration of a request by its method and path relative to `/api/v2` (still encoded). */
+export const declared = (method: string, path: string): Endpoint | undefined =>
+  all.find((e) => e.method === method && matchPath(e.path, path) !== undefined)
+
+/** The declaration a Management API request was sent for, by its method and whole path (`/api/v2/…`). */
+export const find = (method: string, path: string): Endpoint | undefined =>
+  path.startsWith("/api/v2/") ? declared(method, path.slice("/api/v2".length)) : undefined
 
 /** The `{name}` segments of a template that `params` has no string for (a caller without the types). */
 export const missingParams = (template: string, params: Readonly<Record<string, unknown>>): ReadonlyArray<string> =>

@@ -52,7 +52,7 @@ export interface BucketState {
  * API, with buckets of its own, and never comes here.
  */
 export const bucketOf = (method: string, path: string): RateLimitBucket => {
-  const declared = Endpoints.all.find((e) => e.method === method && Endpoints.matchPath(e.path, path) !== undefined)
+  const declared = Endpoints.declared(method, path)
   if (declared !== undefined) return declared.bucket
   const users = path === "/users" || path === "/users-by-email" || path.startsWith("/users/")
   if (!users) return "global"
