@@ -311,9 +311,18 @@ export const declared = (method: string, path: string): Endpoint | undefined =>
 export const find = (method: string, path: string): Endpoint | undefined =>
   path.startsWith("/api/v2/") ? declared(method, path.slice("/api/v2".length)) : undefined
 
+const segmentNames = new Map<string, ReadonlyArray<string>>()
+
 /** The `{name}` segments of a template that `params` has no string for (a caller without the types). */
-export const missingParams = (template: string, params: Readonly<Record<string, unknown>>): ReadonlyArray<string> =>
-  Array.from(template.matchAll(/\{(\w+)\}/g), (m) => m[1]!).filter((name) => typeof params[name] !== "string")
+export const missingParams = (template: string, params: Readonly<Record<string, unknown>>): ReadonlyArray<string> => {
+  // Read once per template: this runs on every request.
+  let names = segmentNames.get(template)
+  if (names === undefined) {
+    names = Array.from(template.matchAll(/\{(\w+)\}/g), (m) => m[1]!)
+    segmentNames.set(template, names)
+  }
+  return names.filter((name) => typeof params[name] !== "string")
+}
 
 /** Fill `{name}` segments with percent-encoded values (see `encodeSegment`). */
 export const fillPath = (template: string, params: Readonly<Record<string, string>>): string =>
