@@ -6,8 +6,10 @@
  */
 import * as Endpoints from "../../internal/endpoints.js"
 import * as Jobs from "./jobs.js"
+import { errorBody, json, oauthError, refusal } from "./responses.js"
 import * as RateLimit from "./rateLimit.js"
 import type { BucketRateLimitOptions, RateLimitBucket, RateLimitOptions } from "./rateLimit.js"
+import { paginate, projectUser, queryError } from "./queryParams.js"
 import * as Search from "./search.js"
 import { type Connection, makeRng, Refusal, Store, type UserRecord } from "./store.js"
 
@@ -93,21 +95,6 @@ export interface TokenGrant {
   readonly expiresAt: number
 }
 
-const REASONS: Record<number, string> = {
-  400: "Bad Request",
-  401: "Unauthorized",
-  403: "Forbidden",
-  404: "Not Found",
-  405: "Method Not Allowed",
-  409: "Conflict",
-  413: "Request Entity Too Large",
-  414: "Request-URI Too Large",
-  415: "Unsupported Media Type",
-  429: "Too Many Requests",
-  500: "Internal Server Error",
-  503: "Service Unavailable"
-}
-
 export const defaultConnections: ReadonlyArray<Connection> = [
   { id: "con_ftSSLHb0O7rcUGmF", name: "Username-Password-Authentication", strategy: "auth0" },
   { id: "con_G00gle0auth2Fake", name: "google-oauth2", strategy: "google-oauth2" }
@@ -118,98 +105,6 @@ export const allScopes: ReadonlyArray<string> = [...new Set(Endpoints.all.flatMa
 const MAX_BODY = 1024 * 1024
 const MAX_URL = 8192
 const MAX_RECORDED = 10_000
-const PAGING_CAP = 1000
-
-const errorBody = (status: number, message: string, errorCode?: string) =>
-  JSON.stringify({
-    statusCode: status,
-    error: REASONS[status] ?? "Error",
-    message,
-    ...(errorCode ? { errorCode } : {})
-  })
-
-const json = (status: number, body: unknown): FakeResponse => ({
-  status,
-  headers: { "content-type": "application/json; charset=utf-8" },
-  body: status === 204 ? "" : JSON.stringify(body)
-})
-
-const refusal = (r: Refusal): FakeResponse => ({
-  status: r.status,
-  headers: { "content-type": "application/json; charset=utf-8" },
-  body: errorBody(r.status, r.message, r.errorCode)
-})
-
-const queryError = (message: string) => new Refusal(400, `Query validation error: '${message}'`, "invalid_query_string")
-
-/**
- * The parameter descriptions Auth0 quotes after the property name. `per_page`'s
- * is Auth0's own text as reported in auth0/node-auth0#648 ("Value 1000 is
- * greater than maximum 100' on property per_page (Number of results per page.
- * Defaults to 50)."); the others are the Management API's documented ones.
- */
-const PARAMETER_DESCRIPTIONS: Readonly<Record<string, string>> = {
-  per_page: "Number of results per page. Defaults to 50",
-  page: "Page index of the results to return. First page is 0",
-  include_totals:
-    "Return results inside an object that contains the total result count (true) or as a direct array of results (false, default)"
-}
-
-/** A bad query parameter, worded whole as Auth0 words it: `'<problem>' on property <name> (<description>).` */
-const parameterError = (problem: string, name: string) => {
-  const description = PARAMETER_DESCRIPTIONS[name]
-  return new Refusal(
-    400,
-    `Query validation error: '${problem}' on property ${name}${description !== undefined ? ` (${description})` : ""}.`,
-    "invalid_query_string"
-  )
-}
-
-const intParam = (params: URLSearchParams, name: string, min: number, max: number): number | undefined => {
-  const raw = params.get(name)
-  if (raw === null || raw === "") return undefined
-  if (!/^-?\d+$/.test(raw)) throw parameterError("Expected type integer but found type string", name)
-  const n = Number(raw)
-  if (n < min) throw parameterError(`Value ${n} is less than minimum ${min}`, name)
-  if (n > max) throw parameterError(`Value ${n} is greater than maximum ${max}`, name)
-  return n
-}
-
-const boolParam = (params: URLSearchParams, name: string): boolean | undefined => {
-  const raw = params.get(name)
-  if (raw === null || raw === "") return undefined
-  if (raw !== "true" && raw !== "false") throw parameterError("Expected type boolean but found type string", name)
-  return raw === "true"
-}
-
-interface Paged<T> {
-  readonly items: ReadonlyArray<T>
-  readonly start: number
-  readonly limit: number
-  readonly total: number
-  readonly totals: boolean
-}
-
-/** Auth0's offset paging: 0-based `page`, `per_page` within bounds, and no page past the first 1000 results. */
-const paginate = <T>(params: URLSearchParams, items: ReadonlyArray<T>, minPerPage: number): Paged<T> => {
-  const perPage = intParam(params, "per_page", minPerPage, 100) ?? 50
-  const page = intParam(params, "page", 0, Number.MAX_SAFE_INTEGER) ?? 0
-  if (page * perPage + perPage > PAGING_CAP) {
-    throw new Refusal(
-      400,
-      "You can only page through the first 1000 records. See https://auth0.com/docs/users/search/v3/view-search-results-by-page#limitation",
-      "invalid_paging"
-    )
-  }
-  const start = page * perPage
-  return {
-    items: items.slice(start, start + perPage),
-    start,
-    limit: perPage,
-    total: items.length,
-    totals: boolParam(params, "include_totals") === true
-  }
-}
 
 export class Tenant {
   readonly store: Store
@@ -531,23 +426,3 @@ export class Tenant {
     )
   }
 }
-
-const projectUser = (user: UserRecord, query: URLSearchParams): Record<string, unknown> => {
-  const fields = query.get("fields")
-  if (fields === null || fields === "") return user
-  const include = boolParam(query, "include_fields") ?? true
-  return Search.project(
-    user,
-    fields
-      .split(",")
-      .map((f) => f.trim())
-      .filter((f) => f !== ""),
-    include
-  )
-}
-
-const oauthError = (status: number, error: string, description: string): FakeResponse => ({
-  status,
-  headers: { "content-type": "application/json" },
-  body: JSON.stringify({ error, error_description: description })
-})
