@@ -7,33 +7,26 @@
  * @since 0.1.0
  */
 import * as HttpClient from "@effect/platform/HttpClient"
-import * as Headers from "@effect/platform/Headers"
-import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import * as Clock from "effect/Clock"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as Exit from "effect/Exit"
 import { identity } from "effect/Function"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
-import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import * as Tracer from "effect/Tracer"
-import * as Auth0Error from "./Auth0Error.js"
+import type * as Auth0Error from "./Auth0Error.js"
+import type * as Endpoint from "./Endpoint.js"
 import * as Body from "./internal/body.js"
-import * as Endpoints from "./internal/endpoints.js"
-import * as Decode from "./internal/decode.js"
 import * as Download from "./internal/download.js"
-import * as Errors from "./internal/errors.js"
 import * as Pacer from "./internal/pacer.js"
+import * as Paging from "./internal/paging.js"
+import * as Send from "./internal/send.js"
 import * as Redirects from "./internal/redirects.js"
-import * as Timeout from "./internal/timeout.js"
 import * as Retry from "./Retry.js"
 import * as TokenProvider from "./TokenProvider.js"
 
@@ -55,14 +48,21 @@ export declare namespace Auth0Http {
     /** `https://{domain}/api/v2`, or the override. */
     readonly apiUrl: string
     /**
-     * Send one request to a declared endpoint and decode the answer with
-     * `schema`; everything but a 2xx is a typed failure.
+     * Send one request to a declared endpoint and decode the answer with its
+     * declared response (one page of a paged endpoint), or with `schema`;
+     * everything but a 2xx is a typed failure.
      */
-    readonly request: <A, I, X extends Auth0Error.SpecificTag, Path extends string>(
-      endpoint: Endpoints.Endpoint<X, Path>,
-      input: RequestInput<Path>,
-      schema: Schema.Schema<A, I>
-    ) => Effect.Effect<A, Auth0Error.For<X>>
+    readonly request: {
+      <E extends Endpoint.Any>(
+        endpoint: E,
+        input: Endpoint.Input<E>
+      ): Effect.Effect<Endpoint.Success<E>, Auth0Error.For<Endpoint.Errors<E>>>
+      <E extends Endpoint.Any, A, I>(
+        endpoint: E,
+        input: Endpoint.Input<E>,
+        schema: Schema.Schema<A, I>
+      ): Effect.Effect<A, Auth0Error.For<Endpoint.Errors<E>>>
+    }
     /**
      * Stream the bytes at an absolute URL that Auth0 handed out (an export
      * file's signed `location`), through the same `HttpClient` but without the
@@ -76,25 +76,84 @@ export declare namespace Auth0Http {
 }
 
 /**
+ * Call a declared endpoint through the `Auth0Http` in context: the library's
+ * own, or one declared with `Endpoint.make` for what the library lacks, with
+ * the same tokens, retries, pacing, typed errors and span.
+ *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Auth0Http, Endpoint } from "effect-auth0"
+ * const activeUsers = Endpoint.make({
+ *   name: "Stats.activeUsers",
+ *   method: "GET",
+ *   path: "/stats/active-users",
+ *   success: 200,
+ *   retrySafe: true,
+ *   scopes: ["read:stats"],
+ *   bucket: "global",
+ *   response: Schema.Number
+ * })
+ * const program = Auth0Http.request(activeUsers, {})
+ * ```
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const request = <E extends Endpoint.Any>(
+  endpoint: E,
+  input: Endpoint.Input<E>
+): Effect.Effect<Endpoint.Success<E>, Auth0Error.For<Endpoint.Errors<E>>, Auth0Http> =>
+  Effect.flatMap(Auth0Http, (http) => http.request(endpoint, input))
+
+/**
+ * Every item of a paged endpoint (declared with `Endpoint.offset` or
+ * `Endpoint.checkpoint` paging), walked as its paging says: offset pages to
+ * Auth0's 1000-result cap (then `LimitExceeded`, unless `stopAtCap`), each
+ * item once by the paging's `key`; checkpoint pages from `next` to `next`.
+ *
+ * @example
+ * ```ts
+ * import { Schema, Stream } from "effect"
+ * import { Auth0Http, Endpoint } from "effect-auth0"
+ * const sessions = Endpoint.make({
+ *   name: "Users.sessions",
+ *   method: "GET",
+ *   path: "/users/{id}/sessions",
+ *   success: 200,
+ *   retrySafe: true,
+ *   scopes: ["read:sessions"],
+ *   bucket: "readUsers",
+ *   query: Endpoint.query<{ readonly from?: string; readonly take?: number }>(),
+ *   response: Schema.Struct({ id: Schema.String }),
+ *   paging: Endpoint.checkpoint("sessions")
+ * })
+ * const ids = Auth0Http.stream(sessions, { params: { id: "auth0|1" } }).pipe(
+ *   Stream.map((session) => session.id),
+ *   Stream.runCollect
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const stream = <E extends Endpoint.Any>(
+  endpoint: E,
+  input: Endpoint.Input<E>,
+  options: Paging.StreamOptions = {}
+): Stream.Stream<
+  Schema.Schema.Type<E["response"]>,
+  Auth0Error.For<Endpoint.Errors<E>> | Auth0Error.LimitExceeded,
+  Auth0Http
+> => Paging.stream(endpoint, input, options)
+
+/**
  * @since 0.1.0
  * @category models
  */
-export type RequestInput<Path extends string = string> = {
-  /** Query parameters; `undefined` ones are left out. */
-  readonly query?: Readonly<Record<string, string | number | boolean | undefined>> | undefined
-  /** A JSON body. */
-  readonly body?: unknown
-} & (string extends Path
-  ? {
-      /** Values for the `{name}` segments of the endpoint's path; each is percent-encoded. */
-      readonly params?: Readonly<Record<string, string>> | undefined
-    }
-  : [Endpoints.PathParamNames<Path>] extends [never]
-    ? { readonly params?: Readonly<Record<string, never>> | undefined }
-    : {
-        /** Values for the `{name}` segments of the endpoint's path, one per segment; each is percent-encoded. */
-        readonly params: Endpoints.PathParams<Path>
-      })
+export type RequestInput<Path extends string = string> = Endpoint.Input<
+  Endpoint.Endpoint<Path, Schema.Schema.AnyNoContext, Endpoint.QueryRecord, unknown>
+>
 
 /**
  * @since 0.1.0
@@ -265,109 +324,6 @@ const wrapClient = (client: HttpClient.HttpClient, options: CommonOptions): Http
     options.transformClient ?? identity
   )
 
-const telemetry = btoa(JSON.stringify({ name: "effect-auth0", version: "0.1.0" }))
-
-/** What every API request carries besides the token, built once rather than header by header per request. */
-const fixedHeaders = Headers.fromInput({ accept: "application/json", "auth0-client": telemetry })
-
-/** One answer, read to the end; `text` is none when the body was past `maxResponseBytes`. */
-interface Answer {
-  readonly status: number
-  readonly headers: Headers.Headers
-  readonly text: Option.Option<string>
-}
-
-/** Query keys in a stable, sorted order, as Auth0's own SDKs send them. */
-const queryString = (query: RequestInput["query"]): string => {
-  if (query === undefined) return ""
-  // Most calls (`Users.get` without a projection) send nothing: no URLSearchParams for them.
-  const keys = Object.keys(query).filter((key) => query[key] !== undefined)
-  if (keys.length === 0) return ""
-  const params = new URLSearchParams()
-  for (const key of keys.sort()) params.append(key, String(query[key]))
-  return `?${params.toString()}`
-}
-
-/**
- * What cannot be sent as the caller wrote it, checked before anything is
- * built: a path segment that would leave its place or has no UTF-8 encoding,
- * a query value or body string with a lone surrogate (sent, it would arrive
- * as U+FFFD: another search, another value).
- */
-const refusal = (
-  where: { readonly method: string; readonly path: string },
-  params: Readonly<Record<string, string>>,
-  input: RequestInput
-): Auth0Error.BadRequest | undefined => {
-  for (const name of Object.keys(params)) {
-    const problem = Endpoints.segmentProblem(params[name]!)
-    if (problem !== undefined) return Errors.invalidSegment(where, name, problem)
-  }
-  const query = input.query
-  if (query !== undefined) {
-    for (const key of Object.keys(query)) {
-      const value = query[key]
-      if (
-        (value !== undefined && !Endpoints.isWellFormed(key)) ||
-        (typeof value === "string" && !Endpoints.isWellFormed(value))
-      ) {
-        return Errors.unencodable(where, `The query parameter ${JSON.stringify(key)}`, "invalid_query_string")
-      }
-    }
-  }
-  if (input.body !== undefined) {
-    const place = Endpoints.bodyProblem(input.body)
-    if (place !== undefined) return Errors.unencodable(where, `In the body, ${place}`, "invalid_body")
-  }
-  return undefined
-}
-
-/**
- * One span per call. The operations already run in a span named after their
- * endpoint (`Effect.fn("Users.get")`); that span gets the method and the
- * route template, never the filled-in path (ids, emails) or a header. A call
- * made outside such a span (`Auth0Http.request` used directly) opens one of
- * that name. A second span beneath the operation's cost some 15 µs of CPU per
- * call (the span, a copy of the context and a fiber-ref swap to install it).
- */
-const withRouteSpan = <A, E>(endpoint: Endpoints.Endpoint, effect: Effect.Effect<A, E>): Effect.Effect<A, E> => {
-  const method = endpoint.method
-  const route = `/api/v2${endpoint.path}`
-  return Effect.flatMap(Effect.serviceOption(Tracer.ParentSpan), (parent) => {
-    if (Option.isSome(parent) && parent.value._tag === "Span" && parent.value.name === endpoint.name) {
-      parent.value.attribute("http.request.method", method)
-      parent.value.attribute("http.route", route)
-      return effect
-    }
-    return Effect.withSpan(effect, endpoint.name, {
-      kind: "client",
-      attributes: { "http.request.method": method, "http.route": route }
-    })
-  })
-}
-
-/**
- * `Effect.retry(once, policy)`, except that the schedule's state is made only
- * once an attempt failed with a retryable error: `Effect.retry` builds it (and
- * provides its iteration metadata to the effect) before the first attempt,
- * which is all most calls make.
- */
-const retrying = <A, E extends Auth0Error.Auth0Error>(once: Effect.Effect<A, E>, policy: Retry.Policy) => {
-  const retryable = (error: E, next: (error: E) => Effect.Effect<A, E>) =>
-    policy.while(error) ? next(error) : Effect.fail(error)
-  const loop = (driver: Schedule.ScheduleDriver<number, Auth0Error.Auth0Error>) => {
-    const step = (error: E): Effect.Effect<A, E> =>
-      Effect.matchEffect(driver.next(error), {
-        onFailure: () => Effect.fail(error),
-        onSuccess: () => Effect.catchAll(once, (next) => retryable(next, step))
-      })
-    return step
-  }
-  return Effect.catchAll(once, (error) =>
-    retryable(error, (first) => Effect.flatMap(Schedule.driver(policy.schedule), (driver) => loop(driver)(first)))
-  )
-}
-
 /**
  * Build the service over the `HttpClient` and `TokenProvider` in context.
  *
@@ -403,98 +359,12 @@ export const make = (
         ? identity
         : (yield* Effect.makeSemaphore(options.maxConcurrency)).withPermits(1)
 
-    const request = <A, I, X extends Auth0Error.SpecificTag>(
-      endpoint: Endpoints.Endpoint<X>,
-      input: RequestInput,
-      schema: Schema.Schema<A, I>
-    ): Effect.Effect<A, Auth0Error.For<X>> => {
-      const params: Readonly<Record<string, string>> = input.params ?? {}
-      // The types ask for every segment; a caller without them must not send `GET /users/` (the list) for
-      // `GET /users/{id}`.
-      const missing = Endpoints.missingParams(endpoint.path, params)
-      if (missing.length > 0) {
-        return Effect.dieMessage(
-          `${endpoint.name}: no value for ${missing.map((m) => `{${m}}`).join(", ")} in ${endpoint.path}`
-        )
-      }
-      const path = `/api/v2${Endpoints.fillPath(endpoint.path, params)}`
-      const where = { method: endpoint.method, path }
-      const refused = refusal(where, params, input)
-      if (refused !== undefined) return Effect.fail(refused)
-      const base = HttpClientRequest.make(endpoint.method)(
-        `${apiUrl}${path.slice("/api/v2".length)}${queryString(input.query)}`,
-        {
-          headers: fixedHeaders
-        }
-      )
-      const sent = input.body === undefined ? base : HttpClientRequest.bodyUnsafeJson(base, input.body)
-      const onTimeout = () => new Auth0Error.TimeoutError({ ...where, timeout })
-
-      // One exchange with the given token: status, headers and the whole body, within the timeout.
-      const timed = (token: Redacted.Redacted<string>) =>
-        Timeout.timeoutFail(
-          Effect.mapError(
-            Effect.flatMap(client.execute(HttpClientRequest.bearerToken(sent, token)), (response) =>
-              Effect.map(Body.readText(response, maxResponseBytes), (text): Answer => ({
-                status: response.status,
-                headers: response.headers,
-                text
-              }))
-            ),
-            (error) => Errors.fromHttpClientError(where, error)
-          ),
-          timeout,
-          onTimeout
-        )
-      // Sent when the pacer sees a token in the endpoint's bucket and then a permit is free, each only when
-      // switched on: a permit is held while sending, never while waiting for a bucket, so a request held for
-      // one bucket does not hold back requests for another.
-      const pacer = pacers?.(endpoint.bucket)
-      const exchange = (token: Redacted.Redacted<string>) =>
-        pacer === undefined
-          ? concurrency(timed(token))
-          : Effect.zipRight(
-              pacer.acquire,
-              Effect.onExit(concurrency(timed(token)), (exit) =>
-                pacer.release(Exit.isSuccess(exit) ? exit.value : undefined)
-              )
-            )
-
-      // A 401 from the API means the cached token went stale: drop it and try once more with a fresh one.
-      const attempt = Effect.flatMap(tokens.get, (token) =>
-        Effect.flatMap(exchange(token), (first) =>
-          first.status !== 401
-            ? Effect.succeed(first)
-            : Effect.zipRight(
-                tokens.invalidate(token),
-                Effect.flatMap(tokens.get, (fresh) => (fresh === token ? Effect.succeed(first) : exchange(fresh)))
-              )
-        )
-      )
-
-      const once: Effect.Effect<A, Auth0Error.For<X>> = Effect.flatMap(attempt, ({ headers, status, text }) => {
-        if (Redirects.isRedirect(status)) return Effect.fail(Redirects.refused(where, status))
-        if (status < 200 || status >= 300) {
-          // An error answer past the limit still says what went wrong by its status.
-          const body = Option.getOrElse(text, () => "")
-          return Effect.flatMap(Clock.currentTimeMillis, (now) =>
-            Effect.fail(Errors.fromStatus(where, status, headers, body, endpoint.errors, now) as Auth0Error.For<X>)
-          )
-        }
-        if (Option.isNone(text)) return Effect.fail(Body.tooLarge(where, status, maxResponseBytes))
-        const json = Decode.parseJson(text.value)
-        return Either.isLeft(json)
-          ? Effect.fail(new Auth0Error.DecodeError({ ...where, status, detail: json.left }))
-          : Decode.decodeBody(schema, json.right, (detail) => new Auth0Error.DecodeError({ ...where, status, detail }))
-      })
-
-      return withRouteSpan(endpoint, retry === false ? once : retrying(once, retry))
-    }
+    const request = Send.makeRequest({ apiUrl, tokens, client, timeout, maxResponseBytes, retry, pacers, concurrency })
 
     const download = (url: string): Stream.Stream<Uint8Array, Auth0Error.Common> =>
       Download.download(client, url, timeout, retry, maxResponseBytes)
 
-    return Auth0Http.of({ apiUrl, request, download })
+    return Auth0Http.of({ apiUrl, request: request as Auth0Http.Service["request"], download })
   })
 
 const responseLimit = (options: CommonOptions): Either.Either<number, ConfigError.ConfigError> => {

@@ -11,6 +11,9 @@ export * as Auth0Error from "./Auth0Error.js"
 export * as Auth0Http from "./Auth0Http.js"
 
 /** @since 0.1.0 */
+export * as Endpoint from "./Endpoint.js"
+
+/** @since 0.1.0 */
 export * as Retry from "./Retry.js"
 
 /** @since 0.1.0 */

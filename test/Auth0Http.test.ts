@@ -154,7 +154,7 @@ describe("Auth0Http: requests", () => {
       const Named = Schema.Struct({ user_id: Shouting })
       const get = (answer: unknown) =>
         Effect.flatMap(Auth0Http.Auth0Http, (http) =>
-          http.request(Endpoints.getUser, { params: { id: "auth0|1" } }, Named)
+          http.request(Endpoints.users.get, { params: { id: "auth0|1" } }, Named)
         ).pipe(Effect.provide(staticToken(tenant({ api: () => json(answer) }).layer)))
       assert.deepStrictEqual(yield* get({ user_id: "auth0|1" }), { user_id: "AUTH0|1" })
       const error = yield* Effect.flip(get({ user_id: 1 }))

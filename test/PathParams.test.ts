@@ -9,8 +9,11 @@ type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B 
 
 describe("path parameters typed from the template", () => {
   it("the names come from the template's {segments}", () => {
-    const unlink: Equals<Endpoints.PathParamNames<typeof Endpoints.unlink.path>, "id" | "provider" | "user_id"> = true
-    const list: Equals<Endpoints.PathParamNames<typeof Endpoints.listUsers.path>, never> = true
+    const unlink: Equals<
+      Endpoints.PathParamNames<typeof Endpoints.users.unlink.path>,
+      "id" | "provider" | "user_id"
+    > = true
+    const list: Equals<Endpoints.PathParamNames<typeof Endpoints.users.list.path>, never> = true
     const wide: Equals<Endpoints.PathParams<string>, Readonly<Record<string, string>>> = true
     assert.isTrue(unlink && list && wide)
   })
@@ -20,14 +23,18 @@ describe("path parameters typed from the template", () => {
       const http = yield* Auth0Http.Auth0Http
       const compileOnly = () => [
         // @ts-expect-error `ID` is not `{id}`: this would send the list URL
-        http.request(Endpoints.getUser, { params: { ID: "auth0|1" } }, Schema.Unknown),
+        http.request(Endpoints.users.get, { params: { ID: "auth0|1" } }, Schema.Unknown),
         // @ts-expect-error `{provider}` and `{user_id}` are missing
-        http.request(Endpoints.unlink, { params: { id: "auth0|1" } }, Schema.Unknown),
+        http.request(Endpoints.users.unlink, { params: { id: "auth0|1" } }, Schema.Unknown),
         // @ts-expect-error an endpoint with segments needs its params
-        http.request(Endpoints.getUser, {}, Schema.Unknown),
+        http.request(Endpoints.users.get, {}, Schema.Unknown),
         // @ts-expect-error `/users` has no segments to fill
-        http.request(Endpoints.listUsers, { params: { id: "auth0|1" } }, Schema.Unknown),
-        http.request(Endpoints.unlink, { params: { id: "auth0|1", provider: "github", user_id: "7" } }, Schema.Unknown)
+        http.request(Endpoints.users.list, { params: { id: "auth0|1" } }, Schema.Unknown),
+        http.request(
+          Endpoints.users.unlink,
+          { params: { id: "auth0|1", provider: "github", user_id: "7" } },
+          Schema.Unknown
+        )
       ]
       assert.strictEqual(typeof compileOnly, "function")
     }).pipe(Effect.provide(Layer.orDie(credentials(scriptedTenant().layer))))
@@ -39,8 +46,8 @@ describe("path parameters typed from the template", () => {
       const exit = yield* Effect.exit(
         Effect.flatMap(Auth0Http.Auth0Http, (http) =>
           http.request(
-            Endpoints.getUser,
-            { params: { ID: "auth0|1" } } as unknown as Auth0Http.RequestInput<typeof Endpoints.getUser.path>,
+            Endpoints.users.get,
+            { params: { ID: "auth0|1" } } as unknown as { params: { id: string } },
             Schema.Unknown
           )
         ).pipe(Effect.provide(Layer.orDie(credentials(tenant.layer))))

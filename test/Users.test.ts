@@ -1195,16 +1195,18 @@ describe("path segments", () => {
       )
     }
 
-    it.effect(`Users.${op.name} with a lone surrogate in the id fails with BadRequest invalid_uri without sending`, () =>
-      Effect.gen(function* () {
-        const { log, result } = yield* failure(op.call("a\uD800b"), op.ok)
-        assert.strictEqual(log.length, 0, "nothing may be sent")
-        assert.instanceOf(result, Auth0Error.BadRequest)
-        assert.strictEqual(fieldsOf(result).errorCode, "invalid_uri")
-        assert.strictEqual(fieldsOf(result).path, op.path("a%EF%BF%BDb"))
-        assert.match(result.message, /lone UTF-16 surrogate.*not sent/)
-        assert.notMatch(result.message, /answered/)
-      })
+    it.effect(
+      `Users.${op.name} with a lone surrogate in the id fails with BadRequest invalid_uri without sending`,
+      () =>
+        Effect.gen(function* () {
+          const { log, result } = yield* failure(op.call("a\uD800b"), op.ok)
+          assert.strictEqual(log.length, 0, "nothing may be sent")
+          assert.instanceOf(result, Auth0Error.BadRequest)
+          assert.strictEqual(fieldsOf(result).errorCode, "invalid_uri")
+          assert.strictEqual(fieldsOf(result).path, op.path("a%EF%BF%BDb"))
+          assert.match(result.message, /lone UTF-16 surrogate.*not sent/)
+          assert.notMatch(result.message, /answered/)
+        })
     )
   }
 
@@ -1389,7 +1391,7 @@ describe("spans", () => {
   it.effect("Auth0Http.request called outside an operation opens the one span itself, a client span", () =>
     Effect.gen(function* () {
       const request = Effect.flatMap(Auth0Http.Auth0Http, (http) =>
-        http.request(Endpoints.getUser, { params: { id: ID } }, User.User)
+        http.request(Endpoints.users.get, { params: { id: ID } }, User.User)
       )
       const { result, spans } = yield* withRecordedSpans(
         Effect.either(exchange(request.pipe(Effect.withSpan("caller")), () => json(user), SPAN_TOKEN))

@@ -26,7 +26,8 @@ import * as Auth0Error from "../Auth0Error.js"
 import { Auth0Http } from "../Auth0Http.js"
 import * as Body from "./body.js"
 import * as Endpoints from "./endpoints.js"
-import { Extra, LenientBoolean, Metadata, Nullable } from "./schema.js"
+import type { ExportBody, Job } from "./endpoints/jobs.js"
+import { Extra, LenientBoolean, Metadata } from "./schema.js"
 
 /**
  * One field of the export: a root property (`email`, `app_metadata`) or a
@@ -149,17 +150,6 @@ export const isDecodedExportedUser = (u: unknown): u is ExportedUser => {
   )
 }
 
-/** What this module reads of a job; the rest of Auth0's answer is ignored. */
-const Job = Schema.Struct({
-  id: Schema.String,
-  status: Schema.String,
-  location: Nullable(Schema.String),
-  status_details: Nullable(Schema.String),
-  percentage_done: Nullable(Schema.Number),
-  time_left_seconds: Nullable(Schema.Number)
-})
-type Job = Schema.Schema.Type<typeof Job>
-
 /** Exponential from 500 ms, capped at 10 s. */
 export const defaultPollSchedule: Schedule.Schedule<unknown, unknown> = Schedule.exponential("500 millis").pipe(
   Schedule.union(Schedule.spaced("10 seconds"))
@@ -168,7 +158,7 @@ export const defaultPollSchedule: Schedule.Schedule<unknown, unknown> = Schedule
 const DEFAULT_MAX_WAIT = Duration.hours(1)
 
 /** The `POST /jobs/users-exports` body, in the order Auth0's own SDKs send it; always NDJSON. */
-export const requestBody = (options: ExportOptions) => ({
+export const requestBody = (options: ExportOptions): ExportBody => ({
   ...(options.connection_id !== undefined ? { connection_id: options.connection_id } : {}),
   format: "json" as const,
   ...(options.limit !== undefined ? { limit: options.limit } : {}),
@@ -185,7 +175,7 @@ export const requestBody = (options: ExportOptions) => ({
     : {})
 })
 
-const jobPath = (id: string) => `/api/v2${Endpoints.fillPath(Endpoints.getJob.path, { id })}`
+const jobPath = (id: string) => `/api/v2${Endpoints.fillPath(Endpoints.jobs.get.path, { id })}`
 
 /**
  * Poll the job after each wait of `schedule` until it leaves `pending` /
@@ -201,14 +191,14 @@ const awaitLocation = (
   let last = created
   const failed = (status: string, detail: string) =>
     new Auth0Error.ExportFailed({ method: "GET", path: jobPath(jobId), jobId, status, detail })
-  const fetch = http.request(Endpoints.getJob, { params: { id: jobId } }, Job).pipe(
+  const fetch = http.request(Endpoints.jobs.get, { params: { id: jobId } }).pipe(
     Effect.catchTag("NotFound", (error) =>
       Effect.fail(
         failed("not_found", `the job is gone (Auth0 keeps jobs 24 hours): ${error.description ?? "Job not found."}`)
       )
     ),
     Effect.tap((job) => Effect.annotateCurrentSpan({ "auth0.job.status": job.status })),
-    Effect.withSpan(Endpoints.getJob.name, { attributes: { "auth0.job.id": jobId } })
+    Effect.withSpan(Endpoints.jobs.get.name, { attributes: { "auth0.job.id": jobId } })
   )
   const loop = Effect.gen(function* () {
     const driver = yield* Schedule.driver(options.pollSchedule ?? defaultPollSchedule)
@@ -482,9 +472,9 @@ export const export_ = (
       if (lineProblem !== undefined) {
         return yield* Effect.dieMessage(`Users.export: maxLineLength ${lineProblem.replace("bytes", "characters")}`)
       }
-      const created = yield* http.request(Endpoints.createExportJob, { body: requestBody(options) }, Job)
+      const created = yield* http.request(Endpoints.users.export, { body: requestBody(options) })
       yield* Effect.annotateCurrentSpan({ "auth0.job.id": created.id })
       const location = yield* awaitLocation(http, created, options)
       return decodeFile(http.download(location), new URL(location).pathname, maxLineLength)
     })
-  ).pipe(Stream.withSpan(Endpoints.createExportJob.name))
+  ).pipe(Stream.withSpan(Endpoints.users.export.name))

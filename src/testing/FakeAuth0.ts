@@ -46,6 +46,14 @@ export type {
   RecordedRequest
 } from "./internal/router.js"
 
+export { refuse, reply, route } from "./internal/route.js"
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type { Call as RouteCall, Route } from "./internal/handlers.js"
+
 /**
  * A seed was refused, for the reason Auth0 would give (duplicate email,
  * unknown connection, a field of the wrong type, …).

@@ -2,7 +2,8 @@
  * The fake tenant's rate limits: token buckets per endpoint class, as Auth0's self-service plans
  * have them, each answer carrying the headers of the bucket that served it.
  */
-import * as Endpoints from "../../internal/endpoints.js"
+import type * as Endpoint from "../../Endpoint.js"
+import * as Registry from "../../internal/registry.js"
 
 /** One token bucket: Auth0's "burst limit" is its size, the "sustained limit" its refill rate. */
 export interface BucketOptions {
@@ -22,7 +23,7 @@ export interface RateLimitOptions extends BucketOptions {
  * The Management API's buckets as a self-service plan has them: "Read Users", "Write Users" and
  * "All other Endpoints Combined" (`global`); each endpoint's declaration names its bucket.
  */
-export type RateLimitBucket = Endpoints.Bucket
+export type RateLimitBucket = Endpoint.Bucket
 
 /**
  * A bucket per endpoint class. A class left out spends from `global`; with `global` left out too,
@@ -52,7 +53,7 @@ export interface BucketState {
  * API, with buckets of its own, and never comes here.
  */
 export const bucketOf = (method: string, path: string): RateLimitBucket => {
-  const declared = Endpoints.declared(method, path)
+  const declared = Registry.lookup(method, path)
   if (declared !== undefined) return declared.bucket
   const users = path === "/users" || path === "/users-by-email" || path.startsWith("/users/")
   if (!users) return "global"

@@ -4,14 +4,17 @@
  * endpoint declarations the client sends from, so the two cannot disagree.
  * `handle` is synchronous and total: whatever a request holds, it answers.
  */
+import type * as Endpoint from "../../Endpoint.js"
 import * as Endpoints from "../../internal/endpoints.js"
+import type * as Routes from "../../internal/routes.js"
+import * as Handlers from "./handlers.js"
+import { jobs as jobHandlers } from "./handlers/jobs.js"
+import { users as userHandlers } from "./handlers/users.js"
 import * as Jobs from "./jobs.js"
 import { errorBody, json, oauthError, refusal } from "./responses.js"
 import * as RateLimit from "./rateLimit.js"
 import type { BucketRateLimitOptions, RateLimitBucket, RateLimitOptions } from "./rateLimit.js"
-import { paginate, projectUser, queryError } from "./queryParams.js"
-import * as Search from "./search.js"
-import { type Connection, makeRng, Refusal, Store, type UserRecord } from "./store.js"
+import { type Connection, makeRng, Refusal, Store } from "./store.js"
 
 export interface FakeRequest {
   readonly method: string
@@ -78,6 +81,8 @@ export interface TenantOptions extends Jobs.ExportJobOptions {
   readonly faults?: FaultOptions | undefined
   /** Seed of every random choice: ids, codes and faults. Default 1. */
   readonly seed?: number | undefined
+  /** Handlers for endpoints the library does not declare (see `FakeAuth0.route`). */
+  readonly routes?: ReadonlyArray<Handlers.Route> | undefined
 }
 
 export interface RecordedRequest {
@@ -121,6 +126,7 @@ export class Tenant {
   readonly limits: RateLimit.Buckets
   faults: FaultOptions
   private readonly faultRandom: () => number
+  private readonly routes: Routes.Routes<Handlers.Routed>
 
   constructor(options: TenantOptions = {}) {
     const seed = options.seed ?? 1
@@ -129,11 +135,17 @@ export class Tenant {
     this.domain = options.domain ?? "fake-tenant.eu.auth0.com"
     this.clientId = options.clientId ?? "fake-client-id"
     this.clientSecret = options.clientSecret ?? "fake-client-secret"
-    this.scopes = options.scopes ?? allScopes
+    const extra = options.routes ?? []
+    this.scopes = options.scopes ?? [...new Set([...allScopes, ...extra.flatMap((route) => route.endpoint.scopes)])]
     this.tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? 86_400
     this.limits = new RateLimit.Buckets(options.rateLimit ?? false)
     this.faults = options.faults ?? {}
     this.jobs = new Jobs.Jobs(this.store, options)
+    this.routes = Handlers.compile(
+      Endpoints.declarations,
+      { users: userHandlers(this.store, this.jobs), jobs: jobHandlers(this.jobs, this.domain) },
+      extra
+    )
   }
 
   /** A bearer token the API accepts, as if issued by `/oauth/token`. */
@@ -232,10 +244,11 @@ export class Tenant {
     const isToken = url.pathname === "/oauth/token"
     // Classed before the endpoint is matched, so an injected 429 carries the headers of the bucket
     // the request would have spent from; a path outside the API is "global" (it 404s at no cost).
-    const bucket = RateLimit.bucketOf(
-      request.method,
-      url.pathname.startsWith("/api/v2/") ? url.pathname.slice("/api/v2".length) : url.pathname
-    )
+    const route = url.pathname.startsWith("/api/v2/")
+      ? this.routes.find(request.method, url.pathname.slice("/api/v2".length))
+      : undefined
+    const bucket =
+      route?.value.endpoint.bucket ?? RateLimit.bucketOf(request.method, url.pathname.slice("/api/v2".length))
     const fault = this.drawFault(isToken, bucket)
     if ("status" in fault) {
       return { ...fault, headers: { ...fault.headers, ...(isToken ? {} : this.limits.headers(bucket, now)) } }
@@ -243,7 +256,7 @@ export class Tenant {
     if (request.body !== undefined && Buffer.byteLength(request.body, "utf8") > MAX_BODY) {
       throw new Refusal(413, `Payload content length greater than maximum allowed: ${MAX_BODY}`)
     }
-    const answer = isToken ? this.token(request, now) : this.api(request, url, bucket, now)
+    const answer = isToken ? this.token(request, now) : this.api(request, url, route, bucket, now)
     return { ...answer, ...fault }
   }
 
@@ -289,7 +302,7 @@ export class Tenant {
     })
   }
 
-  private authorize(request: FakeRequest, endpoint: Endpoints.Endpoint, now: number): void {
+  private authorize(request: FakeRequest, endpoint: Endpoint.Any, now: number): void {
     const header = request.headers["authorization"] ?? ""
     const match = /^Bearer (.+)$/.exec(header)
     if (match === null) throw new Refusal(401, "Missing authentication")
@@ -301,22 +314,30 @@ export class Tenant {
     }
   }
 
-  private api(request: FakeRequest, url: URL, bucket: RateLimitBucket, now: number): FakeResponse {
-    if (!url.pathname.startsWith("/api/v2/")) throw new Refusal(404, "Not Found")
-    const path = url.pathname.slice("/api/v2".length)
-    let found: { endpoint: Endpoints.Endpoint; params: Record<string, string> } | undefined
-    for (const endpoint of Endpoints.all) {
-      if (endpoint.method !== request.method) continue
-      const params = Endpoints.matchPath(endpoint.path, path)
-      if (params !== undefined) {
-        found = { endpoint, params }
-        break
-      }
-    }
-    if (found === undefined) throw new Refusal(404, "Not Found")
-    this.authorize(request, found.endpoint, now)
+  private api(
+    request: FakeRequest,
+    url: URL,
+    route: Routes.Match<Handlers.Routed> | undefined,
+    bucket: RateLimitBucket,
+    now: number
+  ): FakeResponse {
+    if (route === undefined) throw new Refusal(404, "Not Found")
+    const { endpoint, handler } = route.value
+    this.authorize(request, endpoint, now)
     if (!this.limits.take(bucket, now)) return this.tooManyRequests(bucket, now)
-    const response = this.dispatch(found.endpoint, found.params, url.searchParams, request, new Date(now).toISOString())
+    const answer = handler({
+      params: route.params,
+      query: url.searchParams,
+      body: () => this.body(request),
+      headers: request.headers,
+      now
+    })
+    const response =
+      answer instanceof Refusal
+        ? refusal(answer)
+        : answer instanceof Handlers.Reply
+          ? json(answer.status, answer.body)
+          : json(endpoint.success, answer)
     return { ...response, headers: { ...response.headers, ...this.limits.headers(bucket, now) } }
   }
 
@@ -329,100 +350,5 @@ export class Tenant {
     } catch {
       throw new Refusal(400, "Invalid request payload JSON format")
     }
-  }
-
-  private dispatch(
-    endpoint: Endpoints.Endpoint,
-    params: Record<string, string>,
-    query: URLSearchParams,
-    request: FakeRequest,
-    now: string
-  ): FakeResponse {
-    const store = this.store
-    const id = params.id ?? ""
-    switch (endpoint) {
-      case Endpoints.listUsers:
-        return this.listUsers(query)
-      case Endpoints.createUser:
-        return json(201, store.create(this.body(request), now))
-      case Endpoints.getUser: {
-        const user = store.get(id)
-        if (user === undefined) throw new Refusal(404, "The user does not exist.", "inexistent_user")
-        return json(200, projectUser(user, query))
-      }
-      case Endpoints.updateUser:
-        return json(200, store.update(id, this.body(request) ?? {}, now))
-      case Endpoints.deleteUser:
-        store.delete(id)
-        return json(204, undefined)
-      case Endpoints.deleteAuthenticationMethods:
-        store.deleteAuthenticationMethods(id)
-        return json(204, undefined)
-      case Endpoints.deleteMultifactorProvider:
-        store.deleteMultifactorProvider(id, params.provider ?? "")
-        return json(204, undefined)
-      case Endpoints.enrollments:
-        return json(200, store.enrollmentsOf(id))
-      case Endpoints.link:
-        return json(201, store.link(id, this.body(request), now))
-      case Endpoints.unlink:
-        return json(200, store.unlink(id, params.provider ?? "", params.user_id ?? "", now))
-      case Endpoints.logs: {
-        const sort = query.get("sort") ?? "date:-1"
-        const order = Search.compareBy(sort)
-        if (!order.ok) throw queryError(order.error)
-        const sorted = [...store.logsOf(id)].sort(order.compare)
-        const page = paginate(query, sorted, 1)
-        return json(
-          200,
-          page.totals
-            ? { start: page.start, limit: page.limit, length: page.items.length, total: page.total, logs: page.items }
-            : page.items
-        )
-      }
-      case Endpoints.regenerateRecoveryCode:
-        return json(200, { recovery_code: store.regenerateRecoveryCode(id) })
-      case Endpoints.createExportJob:
-        return json(200, this.jobs.create(this.body(request), now))
-      case Endpoints.getJob:
-        return json(200, this.jobs.get(id, Date.parse(now), Jobs.originOf(request.headers["host"], this.domain)))
-      case Endpoints.roles: {
-        const page = paginate(query, store.rolesOf(id), 1)
-        return json(
-          200,
-          page.totals ? { roles: page.items, start: page.start, limit: page.limit, total: page.total } : page.items
-        )
-      }
-      default:
-        throw new Refusal(404, "Not Found")
-    }
-  }
-
-  private listUsers(query: URLSearchParams): FakeResponse {
-    const engine = query.get("search_engine")
-    if (engine !== null && engine !== "v3") {
-      throw queryError(`search_engine ${engine} is no longer supported; use v3`)
-    }
-    let users: Array<UserRecord> = [...this.store.users.values()]
-    const q = query.get("q")
-    if (q !== null && q.trim() !== "") {
-      const parsed = Search.parse(q)
-      if (!parsed.ok) throw new Refusal(400, parsed.error, "invalid_query_string")
-      users = users.filter((user) => Search.matches(parsed.query, user))
-    }
-    const sort = query.get("sort")
-    if (sort !== null && sort !== "") {
-      const order = Search.compareBy(sort)
-      if (!order.ok) throw queryError(order.error)
-      users.sort(order.compare)
-    }
-    const page = paginate(query, users, 0)
-    const items = page.items.map((user) => projectUser(structuredClone(user), query))
-    return json(
-      200,
-      page.totals
-        ? { start: page.start, limit: page.limit, length: items.length, users: items, total: page.total }
-        : items
-    )
   }
 }
