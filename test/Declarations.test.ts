@@ -1,7 +1,7 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { assert, describe, it } from "@effect/vitest"
-import { Chunk, Effect, Exit, Layer, Redacted, Schema, Stream } from "effect"
+import { Chunk, Effect, Exit, Layer, Redacted, Schema, Stream, Tracer } from "effect"
 import { Auth0Http, Endpoint, Retry } from "../src/index.js"
 import * as Endpoints from "../src/internal/endpoints.js"
 import * as Routes from "../src/internal/routes.js"
@@ -110,8 +110,26 @@ const withRoutes = (routes: ReadonlyArray<FakeAuth0.Route>, client: Parameters<t
 describe("an endpoint the library lacks (the escape hatch)", () => {
   it.effect("is called through Auth0Http with its declared response, span and token", () =>
     Effect.gen(function* () {
-      const count = yield* Auth0Http.request(activeUsers, {}).pipe(Effect.withSpan("outer"))
+      const spans: Array<Tracer.Span> = []
+      const base = yield* Effect.tracer
+      const tracer = Tracer.make({
+        span: (...args) => {
+          const span = base.span(...args)
+          spans.push(span)
+          return span
+        },
+        context: (f, fiber) => base.context(f, fiber)
+      })
+      const count = yield* Auth0Http.request(activeUsers, {}).pipe(Effect.withSpan("caller"), Effect.withTracer(tracer))
       assert.strictEqual(count, 42)
+      assert.deepStrictEqual(
+        spans.map((span) => [span.name, span.attributes.get("http.route")]),
+        [
+          ["caller", undefined],
+          ["Stats.activeUsers", "/api/v2/stats/active-users"],
+          ["TokenProvider.clientCredentials", undefined]
+        ]
+      )
       const tenant = yield* FakeAuth0.Tenant
       const seen = yield* tenant.requests
       assert.deepStrictEqual(
