@@ -1,14 +1,14 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { assert, describe, it } from "@effect/vitest"
-import { Chunk, Effect, Exit, Layer, Redacted, Schema, Stream, Tracer } from "effect"
+import { Chunk, Effect, Exit, Layer, Redacted, Schema, Stream } from "effect"
 import { Auth0Http, Endpoint, Retry } from "../src/index.js"
 import * as Endpoints from "../src/internal/endpoints.js"
 import * as Routes from "../src/internal/routes.js"
 import { FakeAuth0 } from "../src/testing/index.js"
 import type * as Handlers from "../src/testing/internal/handlers.js"
 import { users as userHandlers } from "../src/testing/internal/handlers/users.js"
-import { credentials, DOMAIN } from "./utils.js"
+import { credentials, DOMAIN, withRecordedSpans } from "./utils.js"
 
 // The README's example: an endpoint the library does not cover.
 const activeUsers = Endpoint.make({
@@ -110,17 +110,9 @@ const withRoutes = (routes: ReadonlyArray<FakeAuth0.Route>, client: Parameters<t
 describe("an endpoint the library lacks (the escape hatch)", () => {
   it.effect("is called through Auth0Http with its declared response, span and token", () =>
     Effect.gen(function* () {
-      const spans: Array<Tracer.Span> = []
-      const base = yield* Effect.tracer
-      const tracer = Tracer.make({
-        span: (...args) => {
-          const span = base.span(...args)
-          spans.push(span)
-          return span
-        },
-        context: (f, fiber) => base.context(f, fiber)
-      })
-      const count = yield* Auth0Http.request(activeUsers, {}).pipe(Effect.withSpan("caller"), Effect.withTracer(tracer))
+      const { result: count, spans } = yield* withRecordedSpans(
+        Auth0Http.request(activeUsers, {}).pipe(Effect.withSpan("caller"))
+      )
       assert.strictEqual(count, 42)
       assert.deepStrictEqual(
         spans.map((span) => [span.name, span.attributes.get("http.route")]),

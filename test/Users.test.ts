@@ -15,7 +15,7 @@ import * as Tracer from "effect/Tracer"
 import * as Endpoints from "../src/internal/endpoints.js"
 import { Auth0Error, Auth0Http, User, Users } from "../src/index.js"
 import { byName } from "./fixtures/recordings.js"
-import { empty, fakeHttp, json, type Handler, type Seen } from "./utils.js"
+import { empty, fakeHttp, json, type Handler, type Seen, withRecordedSpans } from "./utils.js"
 
 // ---------------------------------------------------------------------------
 // Harness
@@ -1340,23 +1340,6 @@ describe("error unions", () => {
 // ---------------------------------------------------------------------------
 // Spans
 // ---------------------------------------------------------------------------
-
-/** Run `effect` with a tracer that records every span it starts. */
-const withRecordedSpans = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-  Effect.gen(function* () {
-    const spans: Array<Tracer.Span> = []
-    const base = yield* Effect.tracer
-    const tracer = Tracer.make({
-      span: (...args) => {
-        const span = base.span(...args)
-        spans.push(span)
-        return span
-      },
-      context: (f, fiber) => base.context(f, fiber)
-    })
-    const result = yield* Effect.withTracer(effect, tracer)
-    return { result, spans } as const
-  })
 
 const SPAN_TOKEN = "span-5ecret-token-9f3a"
 

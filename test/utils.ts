@@ -8,6 +8,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as TestClock from "effect/TestClock"
+import * as Tracer from "effect/Tracer"
 import * as Auth0Http from "../src/Auth0Http.js"
 import { FakeAuth0 } from "../src/testing/index.js"
 
@@ -140,4 +141,21 @@ export const pacedTenant = (rateLimit: FakeAuth0.RateLimitOptions | FakeAuth0.Bu
         Layer.provide(Layer.succeed(HttpClient.HttpClient, FakeAuth0.httpClient(tenant)))
       )
     return { tenant, ids: users.map((u) => u.user_id), client }
+  })
+
+/** Run `effect` with a tracer that records every span it starts. */
+export const withRecordedSpans = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.gen(function* () {
+    const spans: Array<Tracer.Span> = []
+    const base = yield* Effect.tracer
+    const tracer = Tracer.make({
+      span: (...args) => {
+        const span = base.span(...args)
+        spans.push(span)
+        return span
+      },
+      context: (f, fiber) => base.context(f, fiber)
+    })
+    const result = yield* Effect.withTracer(effect, tracer)
+    return { result, spans } as const
   })
