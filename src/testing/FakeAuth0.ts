@@ -21,6 +21,7 @@ import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as Auth0Http from "../Auth0Http.js"
 import * as Router from "./internal/router.js"
+import { guard, iso, type SeedError } from "./internal/seed.js"
 import * as Server from "./internal/server.js"
 import { type Enrollment, type LogRecord, Refusal, type Role, type UserRecord } from "./internal/store.js"
 
@@ -54,21 +55,7 @@ export { refuse, reply, route } from "./internal/route.js"
  */
 export type { Call as RouteCall, Route } from "./internal/handlers.js"
 
-/**
- * A seed was refused, for the reason Auth0 would give (duplicate email,
- * unknown connection, a field of the wrong type, …).
- *
- * @since 0.1.0
- * @category errors
- */
-export class SeedError extends Schema.TaggedError<SeedError>("effect-auth0/testing/SeedError")("SeedError", {
-  status: Schema.Number,
-  reason: Schema.String
-}) {
-  override get message(): string {
-    return `seed refused (${this.status}): ${this.reason}`
-  }
-}
+export { SeedError } from "./internal/seed.js"
 
 /**
  * A user to seed: the `POST /users` body, plus fields only Auth0 sets itself.
@@ -138,17 +125,6 @@ export declare namespace Tenant {
     readonly setFaults: (faults: Router.FaultOptions) => Effect.Effect<void>
   }
 }
-
-const guard = <A>(f: () => A): Effect.Effect<A, SeedError> =>
-  Effect.try({
-    try: f,
-    catch: (error) =>
-      error instanceof Refusal
-        ? new SeedError({ status: error.status, reason: error.message })
-        : new SeedError({ status: 500, reason: String(error) })
-  })
-
-const iso = Effect.map(Clock.currentTimeMillis, (now) => new Date(now).toISOString())
 
 /**
  * A fresh tenant (no users; two connections: `Username-Password-Authentication`
