@@ -27,6 +27,7 @@ import * as Stream from "effect/Stream"
 import * as Tracer from "effect/Tracer"
 import * as Auth0Error from "./Auth0Error.js"
 import * as Body from "./internal/body.js"
+import * as Query from "./internal/codec/query.js"
 import * as Endpoints from "./internal/endpoints.js"
 import * as Decode from "./internal/decode.js"
 import * as Download from "./internal/download.js"
@@ -278,15 +279,7 @@ interface Answer {
 }
 
 /** Query keys in a stable, sorted order, as Auth0's own SDKs send them. */
-const queryString = (query: RequestInput["query"]): string => {
-  if (query === undefined) return ""
-  // Most calls (`Users.get` without a projection) send nothing: no URLSearchParams for them.
-  const keys = Object.keys(query).filter((key) => query[key] !== undefined)
-  if (keys.length === 0) return ""
-  const params = new URLSearchParams()
-  for (const key of keys.sort()) params.append(key, String(query[key]))
-  return `?${params.toString()}`
-}
+const queryString: (query: RequestInput["query"]) => string = Query.encode
 
 /**
  * What cannot be sent as the caller wrote it, checked before anything is
