@@ -2,7 +2,6 @@
  * `fields` / `include_fields`, one piece of code for both sides: what the client sends for a
  * projection and what the fake tenant reads of it, as Auth0 does.
  */
-import * as Either from "effect/Either"
 import * as Query from "./query.js"
 
 /** The projection an operation takes. */
@@ -33,19 +32,20 @@ export const toQuery = (
 
 /**
  * The projection asked for, `undefined` when `fields` is absent or empty (then `include_fields` is
- * not read, so a bad one beside no `fields` is no refusal). Names are split on `,`, trimmed, and empties dropped;
- * `include_fields` defaults to true. A left is the problem with `include_fields`.
+ * not read, so a bad one beside no `fields` is no refusal). Names are split on `,`, trimmed, and
+ * empties dropped; `include_fields` defaults to true. A string is the problem with `include_fields`.
  */
-export const fromQuery = (query: URLSearchParams): Either.Either<Projection | undefined, string> => {
+export const fromQuery = (query: URLSearchParams): Projection | undefined | string => {
   const fields = Query.get(query, "fields")
-  if (fields === undefined) return Either.right(undefined)
+  if (fields === undefined) return undefined
   const raw = Query.get(query, "include_fields")
-  const include = raw === undefined ? Either.right(true) : Query.readBool(raw)
-  return Either.map(include, (include) => ({
+  const include = raw === undefined ? true : Query.readBool(raw)
+  if (typeof include === "string") return include
+  return {
     fields: fields
       .split(",")
       .map((f) => f.trim())
       .filter((f) => f !== ""),
     include
-  }))
+  }
 }

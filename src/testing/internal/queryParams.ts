@@ -3,7 +3,6 @@
  * offset paging with its 1000-result cap, and `fields` / `include_fields`, each refusal worded as
  * Auth0 words it.
  */
-import * as Either from "effect/Either"
 import * as Projection from "../../internal/codec/projection.js"
 import * as Query from "../../internal/codec/query.js"
 import * as Search from "./search.js"
@@ -40,7 +39,8 @@ const parameterError = (problem: string, name: string) => {
 export const intParam = (params: URLSearchParams, name: string, min: number, max: number): number | undefined => {
   const raw = Query.get(params, name)
   if (raw === undefined) return undefined
-  const n = Either.getOrThrowWith(Query.readInt(raw), (problem) => parameterError(problem, name))
+  const n = Query.readInt(raw)
+  if (typeof n === "string") throw parameterError(n, name)
   if (n < min) throw parameterError(`Value ${n} is less than minimum ${min}`, name)
   if (n > max) throw parameterError(`Value ${n} is greater than maximum ${max}`, name)
   return n
@@ -48,9 +48,10 @@ export const intParam = (params: URLSearchParams, name: string, min: number, max
 
 export const boolParam = (params: URLSearchParams, name: string): boolean | undefined => {
   const raw = Query.get(params, name)
-  return raw === undefined
-    ? undefined
-    : Either.getOrThrowWith(Query.readBool(raw), (problem) => parameterError(problem, name))
+  if (raw === undefined) return undefined
+  const b = Query.readBool(raw)
+  if (typeof b === "string") throw parameterError(b, name)
+  return b
 }
 
 export interface Paged<T> {
@@ -83,8 +84,7 @@ export const paginate = <T>(params: URLSearchParams, items: ReadonlyArray<T>, mi
 }
 
 export const projectUser = (user: UserRecord, query: URLSearchParams): Record<string, unknown> => {
-  const projection = Either.getOrThrowWith(Projection.fromQuery(query), (problem) =>
-    parameterError(problem, "include_fields")
-  )
+  const projection = Projection.fromQuery(query)
+  if (typeof projection === "string") throw parameterError(projection, "include_fields")
   return projection === undefined ? user : Search.project(user, projection.fields, projection.include)
 }
