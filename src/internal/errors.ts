@@ -5,34 +5,12 @@ import type * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as Headers from "@effect/platform/Headers"
 import * as Duration from "effect/Duration"
 import * as Auth0Error from "../Auth0Error.js"
+import * as ErrorBody from "./codec/errorBody.js"
 import * as HeaderTime from "./headerTime.js"
 
 interface Where {
   readonly method: string
   readonly path: string
-}
-
-/**
- * Auth0 error bodies are `{ statusCode, error, message, errorCode }`; the token
- * endpoint answers OAuth-style `{ error, error_description }`. Anything else
- * (HTML from a proxy, an empty body) leaves both undefined.
- */
-const readBody = (text: string): { errorCode?: string; description?: string } => {
-  let body: unknown
-  try {
-    body = JSON.parse(text)
-  } catch {
-    return {}
-  }
-  if (typeof body !== "object" || body === null) return {}
-  const b = body as Record<string, unknown>
-  const str = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefined)
-  const errorCode = str(b.errorCode) ?? (str(b.error_description) !== undefined ? str(b.error) : undefined)
-  const description = str(b.message) ?? str(b.error_description)
-  return {
-    ...(errorCode !== undefined ? { errorCode } : {}),
-    ...(description !== undefined ? { description } : {})
-  }
 }
 
 /** A rate-limit figure: a non-negative decimal integer, as Auth0 sends them (not `0x10`, `-1` or `1e3`). */
@@ -78,7 +56,7 @@ export const fromStatus = (
   documented: ReadonlyArray<Auth0Error.SpecificTag>,
   nowMillis: number
 ): Auth0Error.Auth0Error => {
-  const answer = { ...where, status, ...readBody(bodyText) }
+  const answer = { ...where, status, ...ErrorBody.read(bodyText) }
   if (status === 429) {
     const { limit, remaining, reset } = rateLimitHeaders(headers)
     const wait = retryAfter(headers, nowMillis)

@@ -24,6 +24,7 @@ import type * as Retry from "../Retry.js"
 import type * as TokenProvider from "../TokenProvider.js"
 import * as Body from "./body.js"
 import * as Page from "./codec/page.js"
+import * as Query from "./codec/query.js"
 import * as Decode from "./decode.js"
 import * as Errors from "./errors.js"
 import type * as Pacer from "./pacer.js"
@@ -61,16 +62,6 @@ interface Answer {
   readonly text: Option.Option<string>
 }
 
-/** Query keys in a stable, sorted order, as Auth0's own SDKs send them. */
-const queryString = (query: AnyInput["query"]): string => {
-  if (query === undefined) return ""
-  // Most calls (`Users.get` without a projection) send nothing: no URLSearchParams for them.
-  const keys = Object.keys(query).filter((key) => query[key] !== undefined)
-  if (keys.length === 0) return ""
-  const params = new URLSearchParams()
-  for (const key of keys.sort()) params.append(key, String(query[key]))
-  return `?${params.toString()}`
-}
 
 /**
  * What cannot be sent as the caller wrote it, checked before anything is
@@ -193,7 +184,7 @@ export const makeRequest = ({
     const refused = refusal(where, params, input)
     if (refused !== undefined) return Effect.fail(refused)
     const base = HttpClientRequest.make(endpoint.method)(
-      `${apiUrl}${path.slice("/api/v2".length)}${queryString(input.query)}`,
+      `${apiUrl}${path.slice("/api/v2".length)}${Query.encode(input.query)}`,
       {
         headers: fixedHeaders
       }

@@ -5,6 +5,7 @@
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import { Auth0Http } from "../Auth0Http.js"
+import * as Projection from "../internal/codec/projection.js"
 import * as Declared from "../internal/endpoints/users.js"
 import type {
   CreateBody,
@@ -15,14 +16,6 @@ import type {
   ProjectionParams,
   UpdateBody
 } from "./models.js"
-
-const fieldsParam = (fields: ProjectionParams["fields"]): string | undefined =>
-  fields === undefined ? undefined : typeof fields === "string" ? fields : fields.join(",")
-
-const projection = (params: ProjectionParams) => ({
-  fields: fieldsParam(params.fields),
-  include_fields: params.include_fields
-})
 
 type Revealed<B extends { readonly password?: unknown }> = Omit<B, "password"> & {
   readonly password?: Exclude<B["password"], Redacted.Redacted<string>>
@@ -65,7 +58,7 @@ export const list = Effect.fn(Declared.list.name)(function* (params: ListParams 
   return yield* http.request(Declared.list, {
     query: {
       ...pageQuery(params),
-      ...projection(params),
+      ...Projection.toQuery(params),
       q: params.q,
       sort: params.sort,
       search_engine: params.search_engine ?? (params.q !== undefined ? "v3" : undefined),
@@ -112,7 +105,7 @@ export const create = Effect.fn(Declared.create.name)(function* (connection: str
  */
 export const get = Effect.fn(Declared.get.name)(function* (id: string, params: ProjectionParams = {}) {
   const http = yield* Auth0Http
-  return yield* http.request(Declared.get, { params: { id }, query: projection(params) })
+  return yield* http.request(Declared.get, { params: { id }, query: Projection.toQuery(params) })
 })
 
 /**

@@ -3,6 +3,8 @@
  * offset paging with its 1000-result cap, and `fields` / `include_fields`, each refusal worded as
  * Auth0 words it.
  */
+import * as Projection from "../../internal/codec/projection.js"
+import * as Query from "../../internal/codec/query.js"
 import * as Search from "./search.js"
 import { Refusal, type UserRecord } from "./store.js"
 
@@ -35,20 +37,21 @@ const parameterError = (problem: string, name: string) => {
 }
 
 export const intParam = (params: URLSearchParams, name: string, min: number, max: number): number | undefined => {
-  const raw = params.get(name)
-  if (raw === null || raw === "") return undefined
-  if (!/^-?\d+$/.test(raw)) throw parameterError("Expected type integer but found type string", name)
-  const n = Number(raw)
+  const raw = Query.get(params, name)
+  if (raw === undefined) return undefined
+  const n = Query.readInt(raw)
+  if (typeof n === "string") throw parameterError(n, name)
   if (n < min) throw parameterError(`Value ${n} is less than minimum ${min}`, name)
   if (n > max) throw parameterError(`Value ${n} is greater than maximum ${max}`, name)
   return n
 }
 
 export const boolParam = (params: URLSearchParams, name: string): boolean | undefined => {
-  const raw = params.get(name)
-  if (raw === null || raw === "") return undefined
-  if (raw !== "true" && raw !== "false") throw parameterError("Expected type boolean but found type string", name)
-  return raw === "true"
+  const raw = Query.get(params, name)
+  if (raw === undefined) return undefined
+  const b = Query.readBool(raw)
+  if (typeof b === "string") throw parameterError(b, name)
+  return b
 }
 
 export interface Paged<T> {
@@ -81,15 +84,7 @@ export const paginate = <T>(params: URLSearchParams, items: ReadonlyArray<T>, mi
 }
 
 export const projectUser = (user: UserRecord, query: URLSearchParams): Record<string, unknown> => {
-  const fields = query.get("fields")
-  if (fields === null || fields === "") return user
-  const include = boolParam(query, "include_fields") ?? true
-  return Search.project(
-    user,
-    fields
-      .split(",")
-      .map((f) => f.trim())
-      .filter((f) => f !== ""),
-    include
-  )
+  const projection = Projection.fromQuery(query)
+  if (typeof projection === "string") throw parameterError(projection, "include_fields")
+  return projection === undefined ? user : Search.project(user, projection.fields, projection.include)
 }

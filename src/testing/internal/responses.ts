@@ -1,29 +1,10 @@
 /** The fake tenant's answers as Auth0 shapes them: JSON, its error body, the token endpoint's error. */
+import * as ErrorBody from "../../internal/codec/errorBody.js"
 import type { Refusal } from "./refusal.js"
 import type { FakeResponse } from "./router.js"
 
-const REASONS: Record<number, string> = {
-  400: "Bad Request",
-  401: "Unauthorized",
-  403: "Forbidden",
-  404: "Not Found",
-  405: "Method Not Allowed",
-  409: "Conflict",
-  413: "Request Entity Too Large",
-  414: "Request-URI Too Large",
-  415: "Unsupported Media Type",
-  429: "Too Many Requests",
-  500: "Internal Server Error",
-  503: "Service Unavailable"
-}
-
-export const errorBody = (status: number, message: string, errorCode?: string) =>
-  JSON.stringify({
-    statusCode: status,
-    error: REASONS[status] ?? "Error",
-    message,
-    ...(errorCode ? { errorCode } : {})
-  })
+/** Auth0's error body; the client reads it with the same codec. */
+export const errorBody = ErrorBody.encode
 
 export const json = (status: number, body: unknown): FakeResponse => ({
   status,
@@ -40,5 +21,5 @@ export const refusal = (r: Refusal): FakeResponse => ({
 export const oauthError = (status: number, error: string, description: string): FakeResponse => ({
   status,
   headers: { "content-type": "application/json" },
-  body: JSON.stringify({ error, error_description: description })
+  body: ErrorBody.encodeOAuth(error, description)
 })
