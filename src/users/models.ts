@@ -3,16 +3,13 @@
  * that Auth0's docs apply as written.
  */
 import type * as Redacted from "effect/Redacted"
+import type * as Projection from "../internal/codec/projection.js"
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface ProjectionParams {
-  /** Fields to include (or exclude, with `include_fields: false`): a comma list or an array. */
-  readonly fields?: string | ReadonlyArray<string> | undefined
-  readonly include_fields?: boolean | undefined
-}
+export interface ProjectionParams extends Projection.ProjectionParams {}
 
 /**
  * @since 0.1.0
