@@ -14,7 +14,16 @@ export * as Auth0Http from "./Auth0Http.js"
 export * as Endpoint from "./Endpoint.js"
 
 /** @since 0.1.0 */
+export * as Jobs from "./Jobs.js"
+
+/** @since 0.1.0 */
 export * as Retry from "./Retry.js"
+
+/** @since 0.1.0 */
+export * as Roles from "./Roles.js"
+
+/** @since 0.1.0 */
+export * as Tickets from "./Tickets.js"
 
 /** @since 0.1.0 */
 export * as TokenProvider from "./TokenProvider.js"
@@ -39,3 +48,9 @@ export * as Enrollment from "./schema/Enrollment.js"
 
 /** @since 0.1.0 */
 export * as Page from "./schema/Page.js"
+
+/** @since 0.1.0 */
+export * as Job from "./schema/Job.js"
+
+/** @since 0.1.0 */
+export * as Ticket from "./schema/Ticket.js"

@@ -54,7 +54,7 @@ const sessionsOf = (count: number) => {
 
 describe("the route table", () => {
   it("a declaration without its fake handler does not compile", () => {
-    const table = userHandlers(undefined as never, undefined as never)
+    const table = userHandlers(undefined as never)
     const { get: _dropped, ...withoutGet } = table
     // @ts-expect-error `get` has no handler: the table must have one for every declaration
     const incomplete: Handlers.ResourceHandlers<typeof Endpoints.users> = withoutGet

@@ -26,7 +26,8 @@ import * as Auth0Error from "../Auth0Error.js"
 import { Auth0Http } from "../Auth0Http.js"
 import * as Body from "./body.js"
 import * as Endpoints from "./endpoints.js"
-import type { ExportBody, Job } from "./endpoints/jobs.js"
+import type { Job } from "../schema/Job.js"
+import type { ExportBody } from "./endpoints/jobs.js"
 import { Extra, LenientBoolean, Metadata } from "./schema.js"
 
 /**
@@ -472,9 +473,9 @@ export const export_ = (
       if (lineProblem !== undefined) {
         return yield* Effect.dieMessage(`Users.export: maxLineLength ${lineProblem.replace("bytes", "characters")}`)
       }
-      const created = yield* http.request(Endpoints.users.export, { body: requestBody(options) })
+      const created = yield* http.request(Endpoints.jobs.exportUsers, { body: requestBody(options) })
       yield* Effect.annotateCurrentSpan({ "auth0.job.id": created.id })
       const location = yield* awaitLocation(http, created, options)
       return decodeFile(http.download(location), new URL(location).pathname, maxLineLength)
     })
-  ).pipe(Stream.withSpan(Endpoints.users.export.name))
+  ).pipe(Stream.withSpan("Users.export"))

@@ -1,18 +1,7 @@
-/** The job endpoints: the state of an export (and, next, import and verification) job. */
+/** The job endpoints: the state of a job, its errors, the export and verification-email jobs. */
 import * as Schema from "effect/Schema"
 import * as Endpoint from "../../Endpoint.js"
-import { Nullable } from "../schema.js"
-
-/** What the library reads of a job; the rest of Auth0's answer is ignored. */
-export const Job = Schema.Struct({
-  id: Schema.String,
-  status: Schema.String,
-  location: Nullable(Schema.String),
-  status_details: Nullable(Schema.String),
-  percentage_done: Nullable(Schema.Number),
-  time_left_seconds: Nullable(Schema.Number)
-})
-export type Job = Schema.Schema.Type<typeof Job>
+import { ImportError, Job } from "../../schema/Job.js"
 
 /** The `POST /jobs/users-exports` body. */
 export interface ExportBody {
@@ -20,6 +9,17 @@ export interface ExportBody {
   readonly format: "json" | "csv"
   readonly limit?: number
   readonly fields?: ReadonlyArray<{ readonly name: string; readonly export_as?: string }>
+}
+
+/** The `POST /jobs/verification-email` body. */
+export interface VerificationEmailBody {
+  readonly user_id: string
+  readonly client_id?: string | undefined
+  /** The identity to verify when the user has several (a linked account). */
+  readonly identity?:
+    | { readonly user_id: string; readonly provider: string; readonly connection_id?: string | undefined }
+    | undefined
+  readonly organization_id?: string | undefined
 }
 
 export const get = Endpoint.make({
@@ -31,5 +31,45 @@ export const get = Endpoint.make({
   errors: ["NotFound"],
   scopes: ["create:users", "read:users"],
   bucket: "global",
+  response: Job
+})
+
+/** 200 with the rejected users, or 204 (an empty body, read as `undefined`) when there were none. */
+export const errors = Endpoint.make({
+  name: "Jobs.errors",
+  method: "GET",
+  path: "/jobs/{id}/errors",
+  retrySafe: true,
+  success: 200,
+  errors: ["NotFound"],
+  scopes: ["create:users", "read:users"],
+  bucket: "global",
+  response: Schema.UndefinedOr(Schema.Array(ImportError))
+})
+
+export const exportUsers = Endpoint.make({
+  name: "Jobs.exportUsers",
+  method: "POST",
+  path: "/jobs/users-exports",
+  // A second export job only reads again: sending the request twice costs a job, changes nothing.
+  retrySafe: true,
+  success: 200,
+  scopes: ["read:users"],
+  bucket: "global",
+  body: Endpoint.json<ExportBody>(),
+  response: Job
+})
+
+export const sendVerificationEmail = Endpoint.make({
+  name: "Jobs.sendVerificationEmail",
+  method: "POST",
+  path: "/jobs/verification-email",
+  // Sent twice, it mails the user twice.
+  retrySafe: false,
+  success: 201,
+  errors: ["NotFound"],
+  scopes: ["update:users"],
+  bucket: "global",
+  body: Endpoint.json<VerificationEmailBody>(),
   response: Job
 })

@@ -7,7 +7,6 @@ import { LogEvent } from "../../schema/LogEvent.js"
 import { Role } from "../../schema/Role.js"
 import { User } from "../../schema/User.js"
 import type * as Models from "../../users/models.js"
-import { type ExportBody, Job } from "./jobs.js"
 
 /** What goes on the wire for `POST /users`: the connection, and the password no longer `Redacted`. */
 export type CreateWire = Omit<Models.CreateBody, "password"> & {
@@ -207,16 +206,3 @@ export const roles = Endpoint.make({
   response: Role,
   paging: Endpoint.offset("roles", ["roles", "start", "limit", "total"], { key: "id", minPerPage: 1 })
 })
-
-const exportUsers = Endpoint.make({
-  name: "Users.export",
-  method: "POST",
-  path: "/jobs/users-exports",
-  retrySafe: true,
-  success: 200,
-  scopes: ["read:users"],
-  bucket: "global",
-  body: Endpoint.json<ExportBody>(),
-  response: Job
-})
-export { exportUsers as export }

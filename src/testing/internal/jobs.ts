@@ -353,6 +353,11 @@ export class Jobs {
     return { status: 200, headers: { ...headers, "accept-ranges": "bytes" }, body: "", bytes: job.file }
   }
 
+  /** Whether an export job of this id exists (and has not expired). */
+  has(id: string, nowMillis: number): boolean {
+    return this.find(id, nowMillis) !== undefined
+  }
+
   /** A job, unless Auth0 would have forgotten it by now. */
   private find(id: string, nowMillis: number): Job | undefined {
     const job = this.jobs.get(id)

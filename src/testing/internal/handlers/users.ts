@@ -3,7 +3,6 @@ import type * as Endpoint from "../../../Endpoint.js"
 import * as Page from "../../../internal/codec/page.js"
 import * as Endpoints from "../../../internal/endpoints.js"
 import type { ResourceHandlers } from "../handlers.js"
-import type * as Jobs from "../jobs.js"
 import { paginate, projectUser, queryError } from "../queryParams.js"
 import * as Search from "../search.js"
 import { Refusal, type Store, type UserRecord } from "../store.js"
@@ -45,7 +44,7 @@ const listUsers = (store: Store, query: URLSearchParams) => {
   )
 }
 
-export const users = (store: Store, jobs: Jobs.Jobs): ResourceHandlers<typeof Endpoints.users> => ({
+export const users = (store: Store): ResourceHandlers<typeof Endpoints.users> => ({
   list: ({ query }) => listUsers(store, query),
   create: ({ body, now }) => store.create(body(), iso(now)),
   get: ({ params, query }) => {
@@ -66,6 +65,5 @@ export const users = (store: Store, jobs: Jobs.Jobs): ResourceHandlers<typeof En
     return offsetPage(Endpoints.users.logs.paging, query, [...store.logsOf(params.id)].sort(order.compare))
   },
   regenerateRecoveryCode: ({ params }) => ({ recovery_code: store.regenerateRecoveryCode(params.id) }),
-  roles: ({ params, query }) => offsetPage(Endpoints.users.roles.paging, query, store.rolesOf(params.id)),
-  export: ({ body, now }) => jobs.create(body(), iso(now))
+  roles: ({ params, query }) => offsetPage(Endpoints.users.roles.paging, query, store.rolesOf(params.id))
 })

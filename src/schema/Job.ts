@@ -1,0 +1,101 @@
+/**
+ * Auth0's jobs: user exports and imports, verification emails; and the
+ * per-user errors of an import.
+ *
+ * @since 0.1.0
+ */
+import * as Schema from "effect/Schema"
+import { Extra, Nullable } from "../internal/schema.js"
+
+/**
+ * What an import reports when it is done.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const JobSummary = Schema.Struct(
+  {
+    failed: Schema.Number,
+    updated: Schema.Number,
+    inserted: Schema.Number,
+    total: Schema.Number
+  },
+  Extra
+)
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface JobSummary extends Schema.Schema.Type<typeof JobSummary> {}
+
+/**
+ * A job as `GET /jobs/{id}` and the job-creating calls answer it. `status` is
+ * `pending`, `processing`, `completed` or `failed`; the rest depends on the
+ * job's `type` (`users_export`, `users_import`, `verification_email`).
+ *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Job } from "effect-auth0"
+ * const job = Schema.decodeUnknownSync(Job.Job)({ id: "job_LUdmtO6C0M42uqSz", type: "verification_email", status: "pending" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Job = Schema.Struct(
+  {
+    id: Schema.String,
+    status: Schema.String,
+    type: Schema.optional(Schema.String),
+    created_at: Schema.optional(Schema.String),
+    connection_id: Schema.optional(Schema.String),
+    connection: Schema.optional(Schema.String),
+    external_id: Schema.optional(Schema.String),
+    format: Schema.optional(Schema.String),
+    limit: Schema.optional(Schema.Number),
+    location: Nullable(Schema.String),
+    status_details: Nullable(Schema.String),
+    percentage_done: Nullable(Schema.Number),
+    time_left_seconds: Nullable(Schema.Number),
+    summary: Schema.optional(JobSummary)
+  },
+  Extra
+)
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Job extends Schema.Schema.Type<typeof Job> {}
+
+/**
+ * One user an import rejected, with Auth0's reasons (`DUPLICATED_USER`, a
+ * schema error and the path it names).
+ *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Job } from "effect-auth0"
+ * Schema.decodeUnknownSync(Job.ImportError)({
+ *   user: { email: "a@example.com" },
+ *   errors: [{ code: "DUPLICATED_USER", message: "The user already exist and upsert parameter is false" }]
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ImportError = Schema.Struct({
+  user: Schema.Record({ key: Schema.String, value: Schema.Unknown }),
+  errors: Schema.Array(
+    Schema.Struct({ code: Schema.String, message: Schema.String, path: Schema.optional(Schema.String) }, Extra)
+  )
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface ImportError extends Schema.Schema.Type<typeof ImportError> {}
