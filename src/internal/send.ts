@@ -62,7 +62,6 @@ interface Answer {
   readonly text: Option.Option<string>
 }
 
-
 /**
  * What cannot be sent as the caller wrote it, checked before anything is
  * built: a path segment that would leave its place or has no UTF-8 encoding,

@@ -17,8 +17,7 @@ export interface VerificationEmailBody {
   readonly client_id?: string | undefined
   /** The identity to verify when the user has several (a linked account). */
   readonly identity?:
-    | { readonly user_id: string; readonly provider: string; readonly connection_id?: string | undefined }
-    | undefined
+    { readonly user_id: string; readonly provider: string; readonly connection_id?: string | undefined } | undefined
   readonly organization_id?: string | undefined
 }
 

@@ -35,28 +35,30 @@ const afterCursor = (from: string): string => {
   return decoded.slice(comma + 1)
 }
 
-const listMembers = (store: Store) => ({ params, query }: Call) => {
-  const roleId = (params as { readonly id: string }).id
-  roleOf(store, roleId)
-  const members = membersOf(store, roleId)
-  // Checkpoint wins: with `take` Auth0 answers `{ users, next? }` whatever offset parameters come with it.
-  if (query.has("take") || query.has("from")) {
-    const take = intParam(query, "take", 1, 100) ?? 50
-    const from = query.get("from")
-    const after = from === null || from === "" ? undefined : afterCursor(from)
-    const start = after === undefined ? 0 : members.findIndex((user) => user.user_id > after)
-    const page = start < 0 ? [] : members.slice(start, start + take)
-    const more = start >= 0 && start + take < members.length
-    return Page.checkpointEnvelope(
-      Endpoints.roles.usersCheckpoint.paging,
-      page.map(member),
-      more ? cursor(page[page.length - 1]!.user_id) : undefined
-    )
+const listMembers =
+  (store: Store) =>
+  ({ params, query }: Call) => {
+    const roleId = (params as { readonly id: string }).id
+    roleOf(store, roleId)
+    const members = membersOf(store, roleId)
+    // Checkpoint wins: with `take` Auth0 answers `{ users, next? }` whatever offset parameters come with it.
+    if (query.has("take") || query.has("from")) {
+      const take = intParam(query, "take", 1, 100) ?? 50
+      const from = query.get("from")
+      const after = from === null || from === "" ? undefined : afterCursor(from)
+      const start = after === undefined ? 0 : members.findIndex((user) => user.user_id > after)
+      const page = start < 0 ? [] : members.slice(start, start + take)
+      const more = start >= 0 && start + take < members.length
+      return Page.checkpointEnvelope(
+        Endpoints.roles.usersCheckpoint.paging,
+        page.map(member),
+        more ? cursor(page[page.length - 1]!.user_id) : undefined
+      )
+    }
+    const page = paginate(query, members, 1)
+    const items = page.items.map(member)
+    return page.totals ? Page.envelope(Endpoints.roles.users.paging, { ...page, items }) : items
   }
-  const page = paginate(query, members, 1)
-  const items = page.items.map(member)
-  return page.totals ? Page.envelope(Endpoints.roles.users.paging, { ...page, items }) : items
-}
 
 export const roles = (store: Store): ResourceHandlers<typeof Endpoints.roles> => ({
   users: listMembers(store),

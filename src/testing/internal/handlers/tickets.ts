@@ -6,6 +6,5 @@ import type { Bulk } from "../state/bulk.js"
 
 export const tickets = (bulk: Bulk, domain: string): ResourceHandlers<typeof Endpoints.tickets> => ({
   passwordChange: ({ body, headers }) => bulk.ticket("password-change", body(), originOf(headers["host"], domain)),
-  emailVerification: ({ body, headers }) =>
-    bulk.ticket("email-verification", body(), originOf(headers["host"], domain))
+  emailVerification: ({ body, headers }) => bulk.ticket("email-verification", body(), originOf(headers["host"], domain))
 })

@@ -33,8 +33,7 @@ export class Bulk {
   private user(body: unknown): string {
     if (!isObject(body)) throw invalid("Expected type object but found type null")
     const id = body.user_id
-    if (typeof id !== "string" || id === "")
-      throw invalid("Missing required property: user_id")
+    if (typeof id !== "string" || id === "") throw invalid("Missing required property: user_id")
     if (!this.store.users.has(id)) throw new Refusal(404, "The user does not exist.", "inexistent_user")
     return id
   }
