@@ -6,13 +6,14 @@
  */
 import type * as Endpoint from "../Endpoint.js"
 import * as jobs from "./endpoints/jobs.js"
+import * as usersRbac from "./endpoints/rbac.js"
 import * as users from "./endpoints/users.js"
 import * as Registry from "./registry.js"
 
-export { jobs, users }
+export { jobs, users, usersRbac }
 
 /** The declarations by resource, as the fake's handler table must mirror them. */
-export const declarations = { users, jobs } as const
+export const declarations = { users, jobs, usersRbac } as const
 
 export type Declarations = typeof declarations
 
