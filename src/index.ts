@@ -44,6 +44,15 @@ export * as LogEvent from "./schema/LogEvent.js"
 export * as Role from "./schema/Role.js"
 
 /** @since 0.1.0 */
+export * as Permission from "./schema/Permission.js"
+
+/** @since 0.1.0 */
+export * as EffectiveRole from "./schema/EffectiveRole.js"
+
+/** @since 0.1.0 */
+export * as Group from "./schema/Group.js"
+
+/** @since 0.1.0 */
 export * as Enrollment from "./schema/Enrollment.js"
 
 /** @since 0.1.0 */

@@ -11,12 +11,14 @@ import * as Handlers from "./handlers.js"
 import { jobs as jobHandlers } from "./handlers/jobs.js"
 import { roles as roleHandlers } from "./handlers/roles.js"
 import { tickets as ticketHandlers } from "./handlers/tickets.js"
+import { rbac as rbacHandlers } from "./handlers/rbac.js"
 import { users as userHandlers } from "./handlers/users.js"
 import * as Jobs from "./jobs.js"
 import { errorBody, json, oauthError, refusal } from "./responses.js"
 import * as RateLimit from "./rateLimit.js"
 import type { BucketRateLimitOptions, RateLimitBucket, RateLimitOptions } from "./rateLimit.js"
 import { Bulk } from "./state/bulk.js"
+import { RbacState } from "./state/rbac.js"
 import { type Connection, makeRng, Refusal, Store } from "./store.js"
 
 export interface FakeRequest {
@@ -120,6 +122,7 @@ export class Tenant {
   readonly jobs: Jobs.Jobs
   /** Verification-email jobs and tickets. */
   readonly bulk: Bulk
+  readonly rbac: RbacState
   readonly domain: string
   readonly clientId: string
   readonly clientSecret: string
@@ -147,10 +150,12 @@ export class Tenant {
     this.faults = options.faults ?? {}
     this.jobs = new Jobs.Jobs(this.store, options)
     this.bulk = new Bulk(this.store)
+    this.rbac = new RbacState(this.store)
     this.routes = Handlers.compile(
       Endpoints.declarations,
       {
         users: userHandlers(this.store),
+        usersRbac: rbacHandlers(this.rbac),
         jobs: jobHandlers(this.jobs, this.bulk, this.domain),
         tickets: ticketHandlers(this.bulk, this.domain),
         roles: roleHandlers(this.store)
