@@ -23,6 +23,9 @@ export * as TokenProvider from "./TokenProvider.js"
 export * as Users from "./Users.js"
 
 /** @since 0.1.0 */
+export * as UserBlocks from "./UserBlocks.js"
+
+/** @since 0.1.0 */
 export * as User from "./schema/User.js"
 
 /** @since 0.1.0 */
@@ -39,3 +42,12 @@ export * as Enrollment from "./schema/Enrollment.js"
 
 /** @since 0.1.0 */
 export * as Page from "./schema/Page.js"
+
+/** @since 0.1.0 */
+export * as Organization from "./schema/Organization.js"
+
+/** @since 0.1.0 */
+export * as ConnectedAccount from "./schema/ConnectedAccount.js"
+
+/** @since 0.1.0 */
+export * as UserBlock from "./schema/UserBlock.js"

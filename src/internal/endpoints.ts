@@ -6,13 +6,15 @@
  */
 import type * as Endpoint from "../Endpoint.js"
 import * as jobs from "./endpoints/jobs.js"
+import * as usersLookup from "./endpoints/lookup.js"
+import * as userBlocks from "./endpoints/userBlocks.js"
 import * as users from "./endpoints/users.js"
 import * as Registry from "./registry.js"
 
-export { jobs, users }
+export { jobs, userBlocks, users, usersLookup }
 
 /** The declarations by resource, as the fake's handler table must mirror them. */
-export const declarations = { users, jobs } as const
+export const declarations = { users, jobs, usersLookup, userBlocks } as const
 
 export type Declarations = typeof declarations
 

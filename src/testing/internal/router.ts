@@ -9,11 +9,14 @@ import * as Endpoints from "../../internal/endpoints.js"
 import type * as Routes from "../../internal/routes.js"
 import * as Handlers from "./handlers.js"
 import { jobs as jobHandlers } from "./handlers/jobs.js"
+import { usersLookup as lookupHandlers } from "./handlers/lookup.js"
+import { userBlocks as userBlockHandlers } from "./handlers/userBlocks.js"
 import { users as userHandlers } from "./handlers/users.js"
 import * as Jobs from "./jobs.js"
 import { errorBody, json, oauthError, refusal } from "./responses.js"
 import * as RateLimit from "./rateLimit.js"
 import type { BucketRateLimitOptions, RateLimitBucket, RateLimitOptions } from "./rateLimit.js"
+import { LookupState } from "./state/lookup.js"
 import { type Connection, makeRng, Refusal, Store } from "./store.js"
 
 export interface FakeRequest {
@@ -115,6 +118,8 @@ export class Tenant {
   readonly store: Store
   /** User export jobs and their files. */
   readonly jobs: Jobs.Jobs
+  /** Organizations, connected accounts and brute-force blocks. */
+  readonly lookup: LookupState
   readonly domain: string
   readonly clientId: string
   readonly clientSecret: string
@@ -141,9 +146,15 @@ export class Tenant {
     this.limits = new RateLimit.Buckets(options.rateLimit ?? false)
     this.faults = options.faults ?? {}
     this.jobs = new Jobs.Jobs(this.store, options)
+    this.lookup = new LookupState(this.store)
     this.routes = Handlers.compile(
       Endpoints.declarations,
-      { users: userHandlers(this.store, this.jobs), jobs: jobHandlers(this.jobs, this.domain) },
+      {
+        users: userHandlers(this.store, this.jobs),
+        jobs: jobHandlers(this.jobs, this.domain),
+        usersLookup: lookupHandlers(this.lookup),
+        userBlocks: userBlockHandlers(this.lookup)
+      },
       extra
     )
   }
