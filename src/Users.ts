@@ -16,6 +16,7 @@ export type {
   ProjectionParams,
   UpdateBody
 } from "./users/models.js"
+export * from "./users/lookup.js"
 export * from "./users/operations.js"
 export * from "./users/rbac.js"
 export * from "./users/streams.js"

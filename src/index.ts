@@ -32,6 +32,9 @@ export * as TokenProvider from "./TokenProvider.js"
 export * as Users from "./Users.js"
 
 /** @since 0.1.0 */
+export * as UserBlocks from "./UserBlocks.js"
+
+/** @since 0.1.0 */
 export * as User from "./schema/User.js"
 
 /** @since 0.1.0 */
@@ -63,3 +66,12 @@ export * as Job from "./schema/Job.js"
 
 /** @since 0.1.0 */
 export * as Ticket from "./schema/Ticket.js"
+
+/** @since 0.1.0 */
+export * as Organization from "./schema/Organization.js"
+
+/** @since 0.1.0 */
+export * as ConnectedAccount from "./schema/ConnectedAccount.js"
+
+/** @since 0.1.0 */
+export * as UserBlock from "./schema/UserBlock.js"

@@ -8,14 +8,16 @@ import type * as Endpoint from "../Endpoint.js"
 import * as jobs from "./endpoints/jobs.js"
 import * as roles from "./endpoints/roles.js"
 import * as tickets from "./endpoints/tickets.js"
-import * as usersRbac from "./endpoints/rbac.js"
+import * as userBlocks from "./endpoints/userBlocks.js"
 import * as users from "./endpoints/users.js"
+import * as usersLookup from "./endpoints/lookup.js"
+import * as usersRbac from "./endpoints/rbac.js"
 import * as Registry from "./registry.js"
 
-export { jobs, roles, tickets, users, usersRbac }
+export { jobs, roles, tickets, userBlocks, users, usersLookup, usersRbac }
 
 /** The declarations by resource, as the fake's handler table must mirror them. */
-export const declarations = { users, usersRbac, jobs, tickets, roles } as const
+export const declarations = { users, usersRbac, usersLookup, userBlocks, jobs, tickets, roles } as const
 
 export type Declarations = typeof declarations
 

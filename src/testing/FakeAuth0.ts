@@ -23,6 +23,7 @@ import * as Auth0Http from "../Auth0Http.js"
 import * as Router from "./internal/router.js"
 import { type RbacSeeding, rbacSeeding } from "./internal/seed/rbac.js"
 import { guard, iso, type SeedError } from "./internal/seed.js"
+import { type LookupSeeding, lookupSeeding } from "./internal/seed/lookup.js"
 import * as Server from "./internal/server.js"
 import { type Enrollment, type LogRecord, Refusal, type Role, type UserRecord } from "./internal/store.js"
 
@@ -58,6 +59,8 @@ export type { Call as RouteCall, Route } from "./internal/handlers.js"
 
 export { SeedError } from "./internal/seed.js"
 
+export type { LookupSeeding, SeedBlock, SeedConnectedAccount, SeedOrganization } from "./internal/seed/lookup.js"
+
 /**
  * A user to seed: the `POST /users` body, plus fields only Auth0 sets itself.
  * `password` is optional here.
@@ -92,7 +95,7 @@ export declare namespace Tenant {
    * @since 0.1.0
    * @category models
    */
-  export interface Service extends RbacSeeding {
+  export interface Service extends RbacSeeding, LookupSeeding {
     readonly domain: string
     readonly clientId: string
     readonly clientSecret: Redacted.Redacted<string>
@@ -150,6 +153,7 @@ export const make = (options: Options = {}): Effect.Effect<Tenant.Service> =>
     const store = tenant.store
     return Tenant.of({
       ...rbacSeeding(tenant),
+      ...lookupSeeding(tenant),
       domain: tenant.domain,
       clientId: tenant.clientId,
       clientSecret: Redacted.make(tenant.clientSecret),

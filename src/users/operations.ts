@@ -264,8 +264,9 @@ export const logs = Effect.fn(Declared.logs.name)(function* (id: string, params:
 
 /**
  * Replace a user's Guardian recovery code
- * (`POST /users/{id}/recovery-code-regeneration`). `NotFound` when the user has
- * no MFA enrollment. The code comes back `Redacted`.
+ * (`POST /users/{id}/recovery-code-regeneration`). `NotFound` when there is
+ * no such user; Auth0 answers with a code for a user without a confirmed MFA
+ * enrollment too (as recorded). The code comes back `Redacted`.
  *
  * @example
  * ```ts

@@ -332,13 +332,8 @@ const FLOWS: ReadonlyArray<Flow> = [
   {
     test: "TestUserManager_RegenerateRecoveryCode",
     steps: ["TestUserManager_RegenerateRecoveryCode#1"],
-    setup: (ctx) =>
-      Effect.gen(function* () {
-        const user = yield* seedAs(ctx, idIn(byName("TestUserManager_RegenerateRecoveryCode#1").path))
-        yield* Effect.orDie(
-          ctx.tenant.seedEnrollments(user.user_id, [{ id: "dev_2", status: "confirmed", type: "authenticator" }])
-        )
-      })
+    // As recorded: the user was created a moment before and has no confirmed enrollment, and Auth0 answered 200.
+    setup: (ctx) => Effect.asVoid(seedAs(ctx, idIn(byName("TestUserManager_RegenerateRecoveryCode#1").path)))
   },
   {
     test: "TestUserManager_Roles",

@@ -12,6 +12,8 @@ import { jobs as jobHandlers } from "./handlers/jobs.js"
 import { roles as roleHandlers } from "./handlers/roles.js"
 import { tickets as ticketHandlers } from "./handlers/tickets.js"
 import { rbac as rbacHandlers } from "./handlers/rbac.js"
+import { usersLookup as lookupHandlers } from "./handlers/lookup.js"
+import { userBlocks as userBlockHandlers } from "./handlers/userBlocks.js"
 import { users as userHandlers } from "./handlers/users.js"
 import * as Jobs from "./jobs.js"
 import { errorBody, json, oauthError, refusal } from "./responses.js"
@@ -19,6 +21,7 @@ import * as RateLimit from "./rateLimit.js"
 import type { BucketRateLimitOptions, RateLimitBucket, RateLimitOptions } from "./rateLimit.js"
 import { Bulk } from "./state/bulk.js"
 import { RbacState } from "./state/rbac.js"
+import { LookupState } from "./state/lookup.js"
 import { type Connection, makeRng, Refusal, Store } from "./store.js"
 
 export interface FakeRequest {
@@ -123,6 +126,8 @@ export class Tenant {
   /** Verification-email jobs and tickets. */
   readonly bulk: Bulk
   readonly rbac: RbacState
+  /** Organizations, connected accounts and brute-force blocks. */
+  readonly lookup: LookupState
   readonly domain: string
   readonly clientId: string
   readonly clientSecret: string
@@ -151,11 +156,14 @@ export class Tenant {
     this.jobs = new Jobs.Jobs(this.store, options)
     this.bulk = new Bulk(this.store)
     this.rbac = new RbacState(this.store)
+    this.lookup = new LookupState(this.store)
     this.routes = Handlers.compile(
       Endpoints.declarations,
       {
         users: userHandlers(this.store),
         usersRbac: rbacHandlers(this.rbac),
+        usersLookup: lookupHandlers(this.lookup),
+        userBlocks: userBlockHandlers(this.lookup),
         jobs: jobHandlers(this.jobs, this.bulk, this.domain),
         tickets: ticketHandlers(this.bulk, this.domain),
         roles: roleHandlers(this.store)

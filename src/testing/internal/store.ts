@@ -3,6 +3,7 @@
  * rules Auth0 applies when they change. Synchronous and self-contained: one
  * call is one atomic change, so no request can leave the store half-written.
  */
+import { createHash } from "node:crypto"
 import { Refusal } from "./refusal.js"
 import { CREATE_FIELDS, invalid, isObject, mergeMetadata, profileOf, UPDATE_FIELDS, validateBody } from "./userBody.js"
 
@@ -186,9 +187,11 @@ export class Store {
       email?.split("@")[0] ??
       (checked.username as string | undefined) ??
       rawId
+    // Drawn whether used or not, so that the ids a seed gives stay the same.
+    const noEmailHash = this.hex(32)
     user.picture =
       (checked.picture as string | undefined) ??
-      `https://s.gravatar.com/avatar/${this.hex(32)}?s=480&r=pg&d=https%3A%2F%2Fcdn.auth0.com%2Favatars%2F${String(user.nickname).slice(0, 2).toLowerCase()}.png`
+      `https://s.gravatar.com/avatar/${email === undefined ? noEmailHash : gravatarHash(email)}?s=480&r=pg&d=https%3A%2F%2Fcdn.auth0.com%2Favatars%2F${String(user.nickname).slice(0, 2).toLowerCase()}.png`
     this.defaulted.set(user_id, new Set(["name", "nickname", "picture"].filter((key) => checked[key] === undefined)))
     user.identities = [
       { connection: connection.name, user_id: rawId, provider: connection.strategy, isSocial: !isDatabase }
@@ -378,13 +381,16 @@ export class Store {
     })
   }
 
+  /** Auth0 answers a code for a user with no confirmed enrollment too (TestUserManager_RegenerateRecoveryCode). */
   regenerateRecoveryCode(id: string): string {
     this.require(id)
-    const confirmed = (this.enrollments.get(id) ?? []).some((e) => e.status === "confirmed")
-    if (!confirmed) throw new Refusal(404, "Enrollment not found.", "enrollment_not_found")
     return this.alnum(24)
   }
 }
+
+/** Gravatar's key: the md5 of the (lower-cased, trimmed) email, as Auth0's default picture has it (TestUserManager_Create). */
+export const gravatarHash = (email: string): string =>
+  createHash("md5").update(email.trim().toLowerCase(), "utf8").digest("hex")
 
 /** The `sub` of a secondary account's ID token; the fake checks no signature. */
 const subjectOf = (jwt: string): string => {
