@@ -18,6 +18,7 @@ export type {
 } from "./users/models.js"
 export * from "./users/operations.js"
 export * from "./users/streams.js"
+export * from "./users/authMethods.js"
 
 const export_ = ExportJob.export_
 

@@ -39,3 +39,6 @@ export * as Enrollment from "./schema/Enrollment.js"
 
 /** @since 0.1.0 */
 export * as Page from "./schema/Page.js"
+
+/** @since 0.1.0 */
+export * as AuthenticationMethod from "./schema/AuthenticationMethod.js"

@@ -5,14 +5,15 @@
  * cannot drift apart.
  */
 import type * as Endpoint from "../Endpoint.js"
+import * as usersAuthMethods from "./endpoints/authMethods.js"
 import * as jobs from "./endpoints/jobs.js"
 import * as users from "./endpoints/users.js"
 import * as Registry from "./registry.js"
 
-export { jobs, users }
+export { jobs, users, usersAuthMethods }
 
 /** The declarations by resource, as the fake's handler table must mirror them. */
-export const declarations = { users, jobs } as const
+export const declarations = { users, jobs, usersAuthMethods } as const
 
 export type Declarations = typeof declarations
 

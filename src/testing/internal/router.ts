@@ -8,12 +8,14 @@ import type * as Endpoint from "../../Endpoint.js"
 import * as Endpoints from "../../internal/endpoints.js"
 import type * as Routes from "../../internal/routes.js"
 import * as Handlers from "./handlers.js"
+import { usersAuthMethods as authMethodHandlers } from "./handlers/authMethods.js"
 import { jobs as jobHandlers } from "./handlers/jobs.js"
 import { users as userHandlers } from "./handlers/users.js"
 import * as Jobs from "./jobs.js"
 import { errorBody, json, oauthError, refusal } from "./responses.js"
 import * as RateLimit from "./rateLimit.js"
 import type { BucketRateLimitOptions, RateLimitBucket, RateLimitOptions } from "./rateLimit.js"
+import { AuthMethods } from "./state/authMethods.js"
 import { type Connection, makeRng, Refusal, Store } from "./store.js"
 
 export interface FakeRequest {
@@ -115,6 +117,8 @@ export class Tenant {
   readonly store: Store
   /** User export jobs and their files. */
   readonly jobs: Jobs.Jobs
+  /** Users' authentication methods and MFA resets. */
+  readonly authMethods: AuthMethods
   readonly domain: string
   readonly clientId: string
   readonly clientSecret: string
@@ -141,9 +145,14 @@ export class Tenant {
     this.limits = new RateLimit.Buckets(options.rateLimit ?? false)
     this.faults = options.faults ?? {}
     this.jobs = new Jobs.Jobs(this.store, options)
+    this.authMethods = new AuthMethods(this.store)
     this.routes = Handlers.compile(
       Endpoints.declarations,
-      { users: userHandlers(this.store, this.jobs), jobs: jobHandlers(this.jobs, this.domain) },
+      {
+        users: userHandlers(this.store, this.jobs, this.authMethods),
+        jobs: jobHandlers(this.jobs, this.domain),
+        usersAuthMethods: authMethodHandlers(this.authMethods)
+      },
       extra
     )
   }
