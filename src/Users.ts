@@ -20,6 +20,7 @@ export * from "./users/lookup.js"
 export * from "./users/operations.js"
 export * from "./users/rbac.js"
 export * from "./users/streams.js"
+export * from "./users/authMethods.js"
 
 const export_ = ExportJob.export_
 

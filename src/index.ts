@@ -75,3 +75,6 @@ export * as ConnectedAccount from "./schema/ConnectedAccount.js"
 
 /** @since 0.1.0 */
 export * as UserBlock from "./schema/UserBlock.js"
+
+/** @since 0.1.0 */
+export * as AuthenticationMethod from "./schema/AuthenticationMethod.js"

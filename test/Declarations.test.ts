@@ -54,7 +54,7 @@ const sessionsOf = (count: number) => {
 
 describe("the route table", () => {
   it("a declaration without its fake handler does not compile", () => {
-    const table = userHandlers(undefined as never)
+    const table = userHandlers(undefined as never, undefined as never)
     const { get: _dropped, ...withoutGet } = table
     // @ts-expect-error `get` has no handler: the table must have one for every declaration
     const incomplete: Handlers.ResourceHandlers<typeof Endpoints.users> = withoutGet
@@ -67,7 +67,12 @@ describe("the route table", () => {
       const tenant = yield* FakeAuth0.make()
       const token = yield* tenant.issueToken()
       for (const endpoint of Endpoints.all) {
-        const path = Endpoints.fillPath(endpoint.path, { id: "nobody", provider: "github", user_id: "7" })
+        const path = Endpoints.fillPath(endpoint.path, {
+          id: "nobody",
+          provider: "github",
+          user_id: "7",
+          authentication_method_id: "email|dev_1"
+        })
         const answer = yield* tenant.handle({
           method: endpoint.method,
           url: `/api/v2${path}`,

@@ -5,6 +5,7 @@
  * cannot drift apart.
  */
 import type * as Endpoint from "../Endpoint.js"
+import * as usersAuthMethods from "./endpoints/authMethods.js"
 import * as jobs from "./endpoints/jobs.js"
 import * as roles from "./endpoints/roles.js"
 import * as tickets from "./endpoints/tickets.js"
@@ -14,10 +15,19 @@ import * as usersLookup from "./endpoints/lookup.js"
 import * as usersRbac from "./endpoints/rbac.js"
 import * as Registry from "./registry.js"
 
-export { jobs, roles, tickets, userBlocks, users, usersLookup, usersRbac }
+export { jobs, roles, tickets, userBlocks, users, usersAuthMethods, usersLookup, usersRbac }
 
 /** The declarations by resource, as the fake's handler table must mirror them. */
-export const declarations = { users, usersRbac, usersLookup, userBlocks, jobs, tickets, roles } as const
+export const declarations = {
+  users,
+  usersRbac,
+  usersLookup,
+  usersAuthMethods,
+  userBlocks,
+  jobs,
+  tickets,
+  roles
+} as const
 
 export type Declarations = typeof declarations
 

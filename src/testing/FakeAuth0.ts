@@ -24,6 +24,7 @@ import * as Router from "./internal/router.js"
 import { type RbacSeeding, rbacSeeding } from "./internal/seed/rbac.js"
 import { guard, iso, type SeedError } from "./internal/seed.js"
 import { type LookupSeeding, lookupSeeding } from "./internal/seed/lookup.js"
+import { type AuthMethodsSeeding, authMethodsSeeding } from "./internal/seed/authMethods.js"
 import * as Server from "./internal/server.js"
 import { type Enrollment, type LogRecord, Refusal, type Role, type UserRecord } from "./internal/store.js"
 
@@ -95,7 +96,7 @@ export declare namespace Tenant {
    * @since 0.1.0
    * @category models
    */
-  export interface Service extends RbacSeeding, LookupSeeding {
+  export interface Service extends RbacSeeding, LookupSeeding, AuthMethodsSeeding {
     readonly domain: string
     readonly clientId: string
     readonly clientSecret: Redacted.Redacted<string>
@@ -154,6 +155,7 @@ export const make = (options: Options = {}): Effect.Effect<Tenant.Service> =>
     return Tenant.of({
       ...rbacSeeding(tenant),
       ...lookupSeeding(tenant),
+      ...authMethodsSeeding(tenant),
       domain: tenant.domain,
       clientId: tenant.clientId,
       clientSecret: Redacted.make(tenant.clientSecret),

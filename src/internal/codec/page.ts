@@ -57,18 +57,22 @@ export const read = (
   return page.length === undefined ? { ...page, length: (page[paging.items] as ReadonlyArray<unknown>).length } : page
 }
 
-/** One offset page as the fake answers it with `include_totals=true`. */
+/**
+ * One offset page as the fake answers it with `include_totals=true`; an undefined `total` is left out
+ * (Auth0 sends none for a user without authentication methods).
+ */
 export const envelope = (
   paging: Endpoint.OffsetPaging,
   page: {
     readonly start: number
     readonly limit: number
-    readonly total: number
+    readonly total: number | undefined
     readonly items: ReadonlyArray<unknown>
   }
 ): Record<string, unknown> => {
   const out: Record<string, unknown> = {}
   for (const key of paging.envelope) {
+    if (key === "total" && page.total === undefined) continue
     out[key] =
       key === paging.items
         ? page.items

@@ -8,6 +8,7 @@ import type * as Endpoint from "../../Endpoint.js"
 import * as Endpoints from "../../internal/endpoints.js"
 import type * as Routes from "../../internal/routes.js"
 import * as Handlers from "./handlers.js"
+import { usersAuthMethods as authMethodHandlers } from "./handlers/authMethods.js"
 import { jobs as jobHandlers } from "./handlers/jobs.js"
 import { roles as roleHandlers } from "./handlers/roles.js"
 import { tickets as ticketHandlers } from "./handlers/tickets.js"
@@ -22,6 +23,7 @@ import type { BucketRateLimitOptions, RateLimitBucket, RateLimitOptions } from "
 import { Bulk } from "./state/bulk.js"
 import { RbacState } from "./state/rbac.js"
 import { LookupState } from "./state/lookup.js"
+import { AuthMethods } from "./state/authMethods.js"
 import { type Connection, makeRng, Refusal, Store } from "./store.js"
 
 export interface FakeRequest {
@@ -128,6 +130,8 @@ export class Tenant {
   readonly rbac: RbacState
   /** Organizations, connected accounts and brute-force blocks. */
   readonly lookup: LookupState
+  /** Users' authentication methods and MFA resets. */
+  readonly authMethods: AuthMethods
   readonly domain: string
   readonly clientId: string
   readonly clientSecret: string
@@ -157,12 +161,14 @@ export class Tenant {
     this.bulk = new Bulk(this.store)
     this.rbac = new RbacState(this.store)
     this.lookup = new LookupState(this.store)
+    this.authMethods = new AuthMethods(this.store)
     this.routes = Handlers.compile(
       Endpoints.declarations,
       {
-        users: userHandlers(this.store),
+        users: userHandlers(this.store, this.authMethods),
         usersRbac: rbacHandlers(this.rbac),
         usersLookup: lookupHandlers(this.lookup),
+        usersAuthMethods: authMethodHandlers(this.authMethods),
         userBlocks: userBlockHandlers(this.lookup),
         jobs: jobHandlers(this.jobs, this.bulk, this.domain),
         tickets: ticketHandlers(this.bulk, this.domain),

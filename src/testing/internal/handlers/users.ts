@@ -3,6 +3,7 @@ import type * as Endpoint from "../../../Endpoint.js"
 import * as Page from "../../../internal/codec/page.js"
 import * as Endpoints from "../../../internal/endpoints.js"
 import type { ResourceHandlers } from "../handlers.js"
+import type { AuthMethods } from "../state/authMethods.js"
 import { paginate, projectUser, queryError } from "../queryParams.js"
 import * as Search from "../search.js"
 import { Refusal, type Store, type UserRecord } from "../store.js"
@@ -44,7 +45,7 @@ const listUsers = (store: Store, query: URLSearchParams) => {
   )
 }
 
-export const users = (store: Store): ResourceHandlers<typeof Endpoints.users> => ({
+export const users = (store: Store, authMethods: AuthMethods): ResourceHandlers<typeof Endpoints.users> => ({
   list: ({ query }) => listUsers(store, query),
   create: ({ body, now }) => store.create(body(), iso(now)),
   get: ({ params, query }) => {
@@ -54,7 +55,8 @@ export const users = (store: Store): ResourceHandlers<typeof Endpoints.users> =>
   },
   update: ({ body, now, params }) => store.update(params.id, body() ?? {}, iso(now)),
   delete: ({ params }) => store.delete(params.id),
-  deleteAuthenticationMethods: ({ params }) => store.deleteAuthenticationMethods(params.id),
+  // The methods the list shows go too, with the store's enrollments and legacy factors.
+  deleteAuthenticationMethods: ({ params }) => authMethods.deleteAll(params.id),
   deleteMultifactorProvider: ({ params }) => store.deleteMultifactorProvider(params.id, params.provider),
   enrollments: ({ params }) => store.enrollmentsOf(params.id),
   link: ({ body, now, params }) => store.link(params.id, body(), iso(now)),
