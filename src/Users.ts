@@ -17,6 +17,7 @@ export type {
   UpdateBody
 } from "./users/models.js"
 export * from "./users/operations.js"
+export * from "./users/sessions.js"
 export * from "./users/streams.js"
 
 const export_ = ExportJob.export_

@@ -39,3 +39,9 @@ export * as Enrollment from "./schema/Enrollment.js"
 
 /** @since 0.1.0 */
 export * as Page from "./schema/Page.js"
+
+/** @since 0.1.0 */
+export * as Session from "./schema/Session.js"
+
+/** @since 0.1.0 */
+export * as RefreshToken from "./schema/RefreshToken.js"

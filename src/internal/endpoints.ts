@@ -6,13 +6,14 @@
  */
 import type * as Endpoint from "../Endpoint.js"
 import * as jobs from "./endpoints/jobs.js"
+import * as usersSessions from "./endpoints/sessions.js"
 import * as users from "./endpoints/users.js"
 import * as Registry from "./registry.js"
 
-export { jobs, users }
+export { jobs, users, usersSessions }
 
 /** The declarations by resource, as the fake's handler table must mirror them. */
-export const declarations = { users, jobs } as const
+export const declarations = { users, jobs, usersSessions } as const
 
 export type Declarations = typeof declarations
 

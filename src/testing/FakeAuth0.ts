@@ -22,6 +22,7 @@ import type * as Scope from "effect/Scope"
 import * as Auth0Http from "../Auth0Http.js"
 import * as Router from "./internal/router.js"
 import { guard, iso, type SeedError } from "./internal/seed.js"
+import { type SessionsSeeding, sessionsSeeding } from "./internal/seed/sessions.js"
 import * as Server from "./internal/server.js"
 import { type Enrollment, type LogRecord, Refusal, type Role, type UserRecord } from "./internal/store.js"
 
@@ -91,7 +92,7 @@ export declare namespace Tenant {
    * @since 0.1.0
    * @category models
    */
-  export interface Service {
+  export interface Service extends SessionsSeeding {
     readonly domain: string
     readonly clientId: string
     readonly clientSecret: Redacted.Redacted<string>
@@ -148,6 +149,7 @@ export const make = (options: Options = {}): Effect.Effect<Tenant.Service> =>
     const tenant = new Router.Tenant(options)
     const store = tenant.store
     return Tenant.of({
+      ...sessionsSeeding(tenant),
       domain: tenant.domain,
       clientId: tenant.clientId,
       clientSecret: Redacted.make(tenant.clientSecret),

@@ -9,9 +9,11 @@ import * as Endpoints from "../../internal/endpoints.js"
 import type * as Routes from "../../internal/routes.js"
 import * as Handlers from "./handlers.js"
 import { jobs as jobHandlers } from "./handlers/jobs.js"
+import { usersSessions as sessionHandlers } from "./handlers/sessions.js"
 import { users as userHandlers } from "./handlers/users.js"
 import * as Jobs from "./jobs.js"
 import { errorBody, json, oauthError, refusal } from "./responses.js"
+import { SessionsState } from "./state/sessions.js"
 import * as RateLimit from "./rateLimit.js"
 import type { BucketRateLimitOptions, RateLimitBucket, RateLimitOptions } from "./rateLimit.js"
 import { type Connection, makeRng, Refusal, Store } from "./store.js"
@@ -115,6 +117,8 @@ export class Tenant {
   readonly store: Store
   /** User export jobs and their files. */
   readonly jobs: Jobs.Jobs
+  /** Sessions and refresh tokens, per user. */
+  readonly sessions: SessionsState
   readonly domain: string
   readonly clientId: string
   readonly clientSecret: string
@@ -141,9 +145,14 @@ export class Tenant {
     this.limits = new RateLimit.Buckets(options.rateLimit ?? false)
     this.faults = options.faults ?? {}
     this.jobs = new Jobs.Jobs(this.store, options)
+    this.sessions = new SessionsState(this.store)
     this.routes = Handlers.compile(
       Endpoints.declarations,
-      { users: userHandlers(this.store, this.jobs), jobs: jobHandlers(this.jobs, this.domain) },
+      {
+        users: userHandlers(this.store, this.jobs),
+        jobs: jobHandlers(this.jobs, this.domain),
+        usersSessions: sessionHandlers(this.sessions)
+      },
       extra
     )
   }
