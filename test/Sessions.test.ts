@@ -300,6 +300,30 @@ describe("the streams", () => {
     })
   )
 
+  it.effect("an empty page ends the stream even when it names a next", () =>
+    Effect.gen(function* () {
+      const log: Array<Seen> = []
+      const pages = [
+        { sessions: [{ id: "s_1" }], next: "cA==" },
+        { sessions: [], next: "cQ==" }
+      ]
+      const layer = Auth0Http.layer({ domain: "tenant.eu.auth0.com", token: Redacted.make("tok"), retry: false }).pipe(
+        Layer.provide(fakeHttp(() => json(pages[Math.min(log.length - 1, 1)]), log))
+      )
+      const sessions = yield* Stream.runCollect(Users.sessionsStream("auth0|1", { take: 1 })).pipe(
+        Effect.provide(layer)
+      )
+      assert.deepStrictEqual(
+        Chunk.toReadonlyArray(sessions).map((s) => s.id),
+        ["s_1"]
+      )
+      assert.deepStrictEqual(
+        log.map((seen) => seen.url.search),
+        ["?take=1", "?from=cA%3D%3D&take=1"]
+      )
+    })
+  )
+
   it.effect("5,000 sessions of one user stream one page at a time: never more than a page fetched ahead", () =>
     Effect.gen(function* () {
       const { id, tenant } = yield* seeded(5000)
