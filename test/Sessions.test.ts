@@ -330,8 +330,9 @@ describe("the streams", () => {
       let seen = 0
       let worstAhead = 0
       yield* Users.sessionsStream(id).pipe(
+        // A slow consumer (it yields on each session) gives a stream that reads ahead the time to do it.
         Stream.runForEach(() =>
-          Effect.map(requestsTo(tenant, "/sessions"), (urls) => {
+          Effect.map(Effect.zipRight(Effect.yieldNow(), requestsTo(tenant, "/sessions")), (urls) => {
             seen++
             // Fetched but not yet delivered: what the stream holds, bounded by one page.
             worstAhead = Math.max(worstAhead, urls.length * 100 - seen)
