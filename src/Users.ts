@@ -8,6 +8,8 @@
 import * as ExportJob from "./internal/exportJob.js"
 
 export type {
+  CheckpointParams,
+  CheckpointStreamParams,
   CreateBody,
   LinkBody,
   ListParams,
@@ -19,6 +21,7 @@ export type {
 export * from "./users/lookup.js"
 export * from "./users/operations.js"
 export * from "./users/rbac.js"
+export * from "./users/sessions.js"
 export * from "./users/streams.js"
 export * from "./users/authMethods.js"
 

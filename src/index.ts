@@ -78,3 +78,9 @@ export * as UserBlock from "./schema/UserBlock.js"
 
 /** @since 0.1.0 */
 export * as AuthenticationMethod from "./schema/AuthenticationMethod.js"
+
+/** @since 0.1.0 */
+export * as Session from "./schema/Session.js"
+
+/** @since 0.1.0 */
+export * as RefreshToken from "./schema/RefreshToken.js"

@@ -22,33 +22,33 @@ const activeUsers = Endpoint.make({
   response: Schema.Number
 })
 
-const Session = Schema.Struct({ id: Schema.String, user_id: Schema.String })
+const Member = Schema.Struct({ id: Schema.String, user_id: Schema.String })
 
-const sessions = Endpoint.make({
-  name: "Test.sessions",
+const members = Endpoint.make({
+  name: "Test.members",
   method: "GET",
-  path: "/users/{id}/sessions",
+  path: "/organizations/{id}/members",
   success: 200,
   retrySafe: true,
   errors: ["NotFound"],
-  scopes: ["read:sessions"],
+  scopes: ["read:organization_members"],
   bucket: "readUsers",
   query: Endpoint.query<{ readonly from?: string; readonly take?: number }>(),
-  response: Session,
-  paging: Endpoint.checkpoint("sessions")
+  response: Member,
+  paging: Endpoint.checkpoint("members")
 })
 
-/** `take` sessions after the one `from` names, and `next` while more follow, as Auth0's checkpoint paging answers. */
-const sessionsOf = (count: number) => {
-  const all = Array.from({ length: count }, (_, i) => ({ id: `ses_${i}`, user_id: "auth0|1" }))
-  return FakeAuth0.route(sessions, ({ params, query }) => {
-    if (params.id !== "auth0|1") return FakeAuth0.refuse(404, "The user does not exist.", "inexistent_user")
+/** `take` members after the one `from` names, and `next` while more follow, as Auth0's checkpoint paging answers. */
+const membersOf = (count: number) => {
+  const all = Array.from({ length: count }, (_, i) => ({ id: `mem_${i}`, user_id: "auth0|1" }))
+  return FakeAuth0.route(members, ({ params, query }) => {
+    if (params.id !== "org_1") return FakeAuth0.refuse(404, "No organization found by that id or name")
     const from = query.get("from")
     const start = from === null ? 0 : all.findIndex((s) => s.id === from)
     const take = Number(query.get("take") ?? 50)
     const page = all.slice(start, start + take)
     const next = all[start + take]
-    return next === undefined ? { sessions: page } : { sessions: page, next: next.id }
+    return next === undefined ? { members: page } : { members: page, next: next.id }
   })
 }
 
@@ -184,26 +184,43 @@ describe("an endpoint the library lacks (the escape hatch)", () => {
 
   it.effect("a checkpoint list streams from next to next, typed; its documented 404 is NotFound", () =>
     Effect.gen(function* () {
-      const ids = yield* Auth0Http.stream(sessions, { params: { id: "auth0|1" } }, { perPage: 2 }).pipe(
+      const ids = yield* Auth0Http.stream(members, { params: { id: "org_1" } }, { perPage: 2 }).pipe(
         Stream.map((s) => s.id),
         Stream.runCollect
       )
-      assert.deepStrictEqual(Chunk.toReadonlyArray(ids), ["ses_0", "ses_1", "ses_2", "ses_3", "ses_4"])
+      assert.deepStrictEqual(Chunk.toReadonlyArray(ids), ["mem_0", "mem_1", "mem_2", "mem_3", "mem_4"])
       const tenant = yield* FakeAuth0.Tenant
-      const urls = (yield* tenant.requests).filter((r) => r.url.includes("/sessions")).map((r) => r.url)
+      const urls = (yield* tenant.requests).filter((r) => r.url.includes("/members")).map((r) => r.url)
       assert.deepStrictEqual(urls, [
-        "/api/v2/users/auth0%7C1/sessions?take=2",
-        "/api/v2/users/auth0%7C1/sessions?from=ses_2&take=2",
-        "/api/v2/users/auth0%7C1/sessions?from=ses_4&take=2"
+        "/api/v2/organizations/org_1/members?take=2",
+        "/api/v2/organizations/org_1/members?from=mem_2&take=2",
+        "/api/v2/organizations/org_1/members?from=mem_4&take=2"
       ])
-      const page = yield* Auth0Http.request(sessions, { params: { id: "auth0|1" }, query: { take: 3 } })
+      const page = yield* Auth0Http.request(members, { params: { id: "org_1" }, query: { take: 3 } })
       assert.deepStrictEqual(page, {
-        sessions: ["ses_0", "ses_1", "ses_2"].map((id) => ({ id, user_id: "auth0|1" })),
-        next: "ses_3"
+        members: ["mem_0", "mem_1", "mem_2"].map((id) => ({ id, user_id: "auth0|1" })),
+        next: "mem_3"
       })
-      const missing = yield* Effect.flip(Auth0Http.request(sessions, { params: { id: "auth0|2" } }))
+      const missing = yield* Effect.flip(Auth0Http.request(members, { params: { id: "org_2" } }))
       assert.strictEqual(missing._tag, "NotFound")
-    }).pipe(Effect.provide(withRoutes([sessionsOf(5)])))
+    }).pipe(Effect.provide(withRoutes([membersOf(5)])))
+  )
+
+  it.effect("a checkpoint page that names its own cursor as next ends in a DecodeError, not a loop", () =>
+    Effect.gen(function* () {
+      const stuck = FakeAuth0.route(members, ({ query }) => ({
+        members: [{ id: "mem_0", user_id: "auth0|1" }],
+        next: query.get("from") ?? "mem_0"
+      }))
+      const error = yield* Effect.flip(
+        Auth0Http.stream(members, { params: { id: "org_1" } }).pipe(
+          Stream.runDrain,
+          Effect.provide(withRoutes([stuck]))
+        )
+      )
+      assert.strictEqual(error._tag, "DecodeError")
+      assert.include(error.message, "named as next the cursor it was asked for")
+    })
   )
 
   it.effect("a multipart body goes as form fields, a Blob as a file", () =>

@@ -10,12 +10,13 @@ import * as jobs from "./endpoints/jobs.js"
 import * as roles from "./endpoints/roles.js"
 import * as tickets from "./endpoints/tickets.js"
 import * as userBlocks from "./endpoints/userBlocks.js"
+import * as usersSessions from "./endpoints/sessions.js"
 import * as users from "./endpoints/users.js"
 import * as usersLookup from "./endpoints/lookup.js"
 import * as usersRbac from "./endpoints/rbac.js"
 import * as Registry from "./registry.js"
 
-export { jobs, roles, tickets, userBlocks, users, usersAuthMethods, usersLookup, usersRbac }
+export { jobs, roles, tickets, userBlocks, users, usersAuthMethods, usersLookup, usersRbac, usersSessions }
 
 /** The declarations by resource, as the fake's handler table must mirror them. */
 export const declarations = {
@@ -23,6 +24,7 @@ export const declarations = {
   usersRbac,
   usersLookup,
   usersAuthMethods,
+  usersSessions,
   userBlocks,
   jobs,
   tickets,

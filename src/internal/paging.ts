@@ -123,17 +123,28 @@ export const stream = <E extends Endpoint.Any>(
       Auth0Error.For<Endpoint.Errors<E>>,
       Auth0Http.Auth0Http
     >
+  const path = `/api/v2${Path.fillPath(endpoint.path, (input.params ?? {}) as Readonly<Record<string, string>>)}`
   if (paging.kind === "checkpoint") {
     return Stream.paginateChunkEffect(undefined as string | undefined, (from) =>
-      Effect.map(call(from === undefined ? { take: perPage } : { from, take: perPage }), (page) => {
+      Effect.flatMap(call(from === undefined ? { take: perPage } : { from, take: perPage }), (page) => {
         const items = page[paging.items] as ReadonlyArray<Item<E>>
-        const next = items.length > 0 && typeof page.next === "string" ? Option.some(page.next) : Option.none()
-        return [Chunk.unsafeFromArray(items), next] as const
+        const next = items.length > 0 && typeof page.next === "string" ? page.next : undefined
+        // A page that names the cursor it was asked for would be asked for again, forever.
+        if (next !== undefined && next === from) {
+          return Effect.fail(
+            new Auth0Error.DecodeError({
+              method: endpoint.method,
+              path,
+              status: 200,
+              detail: "the checkpoint page named as next the cursor it was asked for, so paging would not end"
+            })
+          )
+        }
+        return Effect.succeed([Chunk.unsafeFromArray(items), Option.fromNullable(next)] as const)
       })
     )
   }
   if (paging.kind !== "offset") return Stream.dieMessage(`${endpoint.name} is not a paged endpoint`)
-  const path = `/api/v2${Path.fillPath(endpoint.path, (input.params ?? {}) as Readonly<Record<string, string>>)}`
   const fetch = (page: number): Effect.Effect<Page<Item<E>>, Auth0Error.For<Endpoint.Errors<E>>, Auth0Http.Auth0Http> =>
     Effect.map(
       call({ page, per_page: perPage, include_totals: true } satisfies OffsetQuery),

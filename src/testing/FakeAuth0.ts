@@ -25,6 +25,7 @@ import { type RbacSeeding, rbacSeeding } from "./internal/seed/rbac.js"
 import { guard, iso, type SeedError } from "./internal/seed.js"
 import { type LookupSeeding, lookupSeeding } from "./internal/seed/lookup.js"
 import { type AuthMethodsSeeding, authMethodsSeeding } from "./internal/seed/authMethods.js"
+import { type SessionsSeeding, sessionsSeeding } from "./internal/seed/sessions.js"
 import * as Server from "./internal/server.js"
 import { type Enrollment, type LogRecord, Refusal, type Role, type UserRecord } from "./internal/store.js"
 
@@ -96,7 +97,7 @@ export declare namespace Tenant {
    * @since 0.1.0
    * @category models
    */
-  export interface Service extends RbacSeeding, LookupSeeding, AuthMethodsSeeding {
+  export interface Service extends RbacSeeding, LookupSeeding, AuthMethodsSeeding, SessionsSeeding {
     readonly domain: string
     readonly clientId: string
     readonly clientSecret: Redacted.Redacted<string>
@@ -156,6 +157,7 @@ export const make = (options: Options = {}): Effect.Effect<Tenant.Service> =>
       ...rbacSeeding(tenant),
       ...lookupSeeding(tenant),
       ...authMethodsSeeding(tenant),
+      ...sessionsSeeding(tenant),
       domain: tenant.domain,
       clientId: tenant.clientId,
       clientSecret: Redacted.make(tenant.clientSecret),

@@ -121,3 +121,26 @@ export type LinkBody =
       /** `con_` + 16 characters; needed when several database connections exist. */
       readonly connection_id?: string | undefined
     }
+
+/**
+ * One checkpoint page: after the cursor `from` (a page's `next`), `take` items (1 to 100, default 50).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CheckpointParams {
+  readonly from?: string | undefined
+  readonly take?: number | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface CheckpointStreamParams {
+  /** Items per request (`take`), 1 to 100. Default 100. */
+  readonly take?: number | undefined
+}
+
+/** A checkpoint page's query: `take` always sent, since without it Auth0 may answer another paging style. */
+export const checkpointQuery = (params: CheckpointParams) => ({ from: params.from, take: params.take ?? 50 })

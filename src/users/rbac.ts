@@ -8,7 +8,13 @@ import { Auth0Http } from "../Auth0Http.js"
 import * as Projection from "../internal/codec/projection.js"
 import * as Declared from "../internal/endpoints/rbac.js"
 import * as Paging from "../internal/paging.js"
-import type { PageParams, ProjectionParams } from "./models.js"
+import {
+  type CheckpointParams,
+  checkpointQuery,
+  type CheckpointStreamParams,
+  type PageParams,
+  type ProjectionParams
+} from "./models.js"
 
 /**
  * A permission by the identifier of its API (resource server) and its name.
@@ -17,18 +23,6 @@ import type { PageParams, ProjectionParams } from "./models.js"
  * @category models
  */
 export type PermissionRef = Declared.PermissionRef
-
-/**
- * One checkpoint page: `from` is the `next` of the page before (none for the first), `take` its
- * size, 1 to 100 (default 50).
- *
- * @since 0.1.0
- * @category models
- */
-export interface CheckpointParams {
-  readonly from?: string | undefined
-  readonly take?: number | undefined
-}
 
 /**
  * @since 0.1.0
@@ -44,19 +38,6 @@ export interface EffectivePermissionsParams extends CheckpointParams {
  * @category models
  */
 export interface GroupsParams extends CheckpointParams, ProjectionParams {}
-
-/**
- * @since 0.1.0
- * @category models
- */
-export interface CheckpointStreamParams {
-  /** Items per page (`take`), 1 to 100. Default 100. */
-  readonly take?: number | undefined
-}
-
-const TAKE = 50
-
-const checkpointQuery = (params: CheckpointParams) => ({ from: params.from, take: params.take ?? TAKE })
 
 /**
  * Assign roles, by id, to a user (`POST /users/{id}/roles`, 204). A role the user has already

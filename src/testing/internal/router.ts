@@ -15,9 +15,11 @@ import { tickets as ticketHandlers } from "./handlers/tickets.js"
 import { rbac as rbacHandlers } from "./handlers/rbac.js"
 import { usersLookup as lookupHandlers } from "./handlers/lookup.js"
 import { userBlocks as userBlockHandlers } from "./handlers/userBlocks.js"
+import { usersSessions as sessionHandlers } from "./handlers/sessions.js"
 import { users as userHandlers } from "./handlers/users.js"
 import * as Jobs from "./jobs.js"
 import { errorBody, json, oauthError, refusal } from "./responses.js"
+import { SessionsState } from "./state/sessions.js"
 import * as RateLimit from "./rateLimit.js"
 import type { BucketRateLimitOptions, RateLimitBucket, RateLimitOptions } from "./rateLimit.js"
 import { Bulk } from "./state/bulk.js"
@@ -132,6 +134,8 @@ export class Tenant {
   readonly lookup: LookupState
   /** Users' authentication methods and MFA resets. */
   readonly authMethods: AuthMethods
+  /** Sessions and refresh tokens, per user. */
+  readonly sessions: SessionsState
   readonly domain: string
   readonly clientId: string
   readonly clientSecret: string
@@ -162,6 +166,7 @@ export class Tenant {
     this.rbac = new RbacState(this.store)
     this.lookup = new LookupState(this.store)
     this.authMethods = new AuthMethods(this.store)
+    this.sessions = new SessionsState(this.store)
     this.routes = Handlers.compile(
       Endpoints.declarations,
       {
@@ -169,6 +174,7 @@ export class Tenant {
         usersRbac: rbacHandlers(this.rbac),
         usersLookup: lookupHandlers(this.lookup),
         usersAuthMethods: authMethodHandlers(this.authMethods),
+        usersSessions: sessionHandlers(this.sessions),
         userBlocks: userBlockHandlers(this.lookup),
         jobs: jobHandlers(this.jobs, this.bulk, this.domain),
         tickets: ticketHandlers(this.bulk, this.domain),
