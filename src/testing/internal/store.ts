@@ -246,7 +246,11 @@ export class Store {
     return clone(next)
   }
 
+  /** What else the tenant holds of a user (sessions, permissions, …), dropped with it. */
+  readonly onDelete: Array<(id: string) => void> = []
+
   delete(id: string): void {
+    for (const forget of this.onDelete) forget(id)
     this.unindex(id)
     this.users.delete(id)
     this.defaulted.delete(id)

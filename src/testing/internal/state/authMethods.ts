@@ -166,7 +166,13 @@ export class AuthMethods {
   readonly rememberBrowserInvalidations = new Map<string, Array<string>>()
   readonly riskAssessorsCleared = new Map<string, Array<RiskAssessorsCleared>>()
 
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: Store) {
+    store.onDelete.push((id) => {
+      this.methods.delete(id)
+      this.rememberBrowserInvalidations.delete(id)
+      this.riskAssessorsCleared.delete(id)
+    })
+  }
 
   private require(userId: string): Array<MethodRecord> {
     if (!this.store.users.has(userId)) throw new Refusal(404, "The user does not exist.", "inexistent_user")

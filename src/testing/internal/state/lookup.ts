@@ -43,7 +43,12 @@ export class LookupState {
   readonly connectedAccounts = new Map<string, Array<ConnectedAccountRecord>>()
   blocks: Array<BlockRecord> = []
 
-  constructor(readonly store: Store) {}
+  constructor(readonly store: Store) {
+    store.onDelete.push((id) => {
+      this.organizations.delete(id)
+      this.connectedAccounts.delete(id)
+    })
+  }
 
   /** The user, or Auth0's 404; entries kept for a user deleted since are never shown. */
   user(id: string): UserRecord {

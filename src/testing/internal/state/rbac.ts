@@ -94,7 +94,12 @@ export class RbacState {
   readonly memberships = new Map<string, ReadonlyArray<{ readonly groupId: string; readonly since: string }>>()
   readonly groupRoles = new Map<string, ReadonlyArray<string>>()
 
-  constructor(readonly store: Store) {}
+  constructor(readonly store: Store) {
+    store.onDelete.push((id) => {
+      this.userPermissions.delete(id)
+      this.memberships.delete(id)
+    })
+  }
 
   requireUser(id: string): void {
     if (!this.store.users.has(id)) throw new Refusal(404, "The user does not exist.", "inexistent_user")

@@ -104,7 +104,12 @@ export class SessionsState {
   readonly sessions = new Map<string, Array<SessionRecord>>()
   readonly refreshTokens = new Map<string, Array<RefreshTokenRecord>>()
 
-  constructor(readonly store: Store) {}
+  constructor(readonly store: Store) {
+    store.onDelete.push((id) => {
+      this.sessions.delete(id)
+      this.refreshTokens.delete(id)
+    })
+  }
 
   /** Auth0's 404 for a user that does not exist (or no longer does). */
   requireUser(userId: string): void {
