@@ -8,6 +8,7 @@ import { NodeHttpClient } from "@effect/platform-node"
 import { Effect, Layer } from "effect"
 import { Auth0Http } from "../src/index.js"
 import { FakeAuth0 } from "../src/testing/index.js"
+import { accessAdmin } from "./rbac.js"
 import { DATABASE, seedTenant } from "./seed.js"
 import { burst, readOnly, readWrite } from "./tour.js"
 
@@ -32,6 +33,8 @@ const againstFake = Effect.gen(function* () {
     yield* readOnly
     yield* title("Write")
     yield* readWrite(DATABASE)
+    yield* title("Access admin: find by email, assign a role, its permissions, a block lifted, sessions revoked")
+    yield* accessAdmin(tenant, String(seeded.find((u) => typeof u.email === "string")?.email))
 
     yield* title("Rate limit: a bucket of 4 refilled 10 per second, and 12 reads at concurrency 4")
     yield* tenant.setRateLimit({ burst: 4, perSecond: 10, retryAfter: true })
