@@ -9,6 +9,8 @@
  * 4. The same bucket shared by four client processes.
  * 5. Buckets per endpoint class, in one and two processes (`bench/buckets.ts`;
  *    `BENCH_ONLY=buckets` runs them alone).
+ * 6. A checkpoint stream over one user's sessions at 1,000 to 20,000 (`bench/userLists.ts`;
+ *    `BENCH_ONLY=lists`).
  *
  * `BENCH_BASELINE=<git rev>` also measures `Users.stream` of that revision's
  * `src/` against this tree's (`bench/stream-compare.ts`) and adds the figures
@@ -48,6 +50,7 @@ import {
   userPath
 } from "./lib.js"
 import { bucketsBudgetMs, bucketsMarkdown, type BucketsResult, scenarioBuckets } from "./buckets.js"
+import { type ListRow, scenarioUserLists, userListsMarkdown } from "./userLists.js"
 import { COMPARE_DRAINS, COMPARE_RUNS, COMPARE_USERS, compareStreams, type StreamComparison } from "./stream-compare.js"
 import type { BurstResult, Job, MemoryResult } from "./worker.js"
 
@@ -499,6 +502,7 @@ const markdown = (
   multi: ReadonlyArray<BurstRow>,
   compare: StreamCompareResult | undefined,
   buckets: BucketsResult,
+  lists: ReadonlyArray<ListRow>,
   totalMs: number
 ): string => {
   const cpus = Os.cpus()
@@ -533,6 +537,7 @@ const markdown = (
     "npm run bench   # tsx bench/run.ts",
     "BENCH_BASELINE=<git rev> npm run bench   # also Users.stream of <git rev>'s src/ against this tree's (section 2)",
     "BENCH_ONLY=buckets npm run bench   # section 5 alone, printed; BENCH_ROUNDS, BENCH_NODE_ROUNDS, BENCH_CONTENDERS=effect-auth0",
+    "BENCH_ONLY=lists npm run bench   # section 6 alone, printed",
     "```",
     "",
     `## 1. \`GET /api/v2/users/{id}\`: ${GET_REQUESTS} requests`,
@@ -697,6 +702,7 @@ const markdown = (
   )
   burstTable(multi)
   push("", ...bucketsMarkdown(buckets))
+  push("", ...userListsMarkdown(lists))
   return lines.join("\n")
 }
 
@@ -732,6 +738,11 @@ const main = async () => {
     log(`\n${bucketsMarkdown(buckets).join("\n")}`)
     return
   }
+  if (process.env.BENCH_ONLY === "lists") {
+    // Section 6 alone, with the text it would add to BENCHMARKS.md; the file is left as it is.
+    log(`\n${userListsMarkdown(await scenarioUserLists(log)).join("\n")}`)
+    return
+  }
   if (process.env.BENCH_ONLY === "memory") {
     // Scenario 2 alone; BENCHMARKS.md is left as it is.
     await scenarioMemory()
@@ -755,10 +766,11 @@ const main = async () => {
   const burst = await scenarioBurst(1)
   const multi = await scenarioBurst(4)
   const buckets = await scenarioBuckets(log)
+  const lists = await scenarioUserLists(log)
   const totalMs = performance.now() - started
   const file = Path.join(ROOT, "BENCHMARKS.md")
   // Formatted as `npm run format` would, so that it leaves the file alone.
-  const text = markdown(get, memory, burst, multi, compare, buckets, totalMs)
+  const text = markdown(get, memory, burst, multi, compare, buckets, lists, totalMs)
   const config = (await Prettier.resolveConfig(file)) ?? {}
   writeFileSync(file, await Prettier.format(text, { ...config, filepath: file }))
   log(`\nWrote ${Path.relative(process.cwd(), file) || file} in ${(totalMs / 1000).toFixed(0)} s`)
