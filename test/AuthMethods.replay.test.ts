@@ -10,13 +10,10 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import { type Auth0Error, Auth0Http, Users } from "../src/index.js"
 import { type RecordedInteraction, recordings } from "./fixtures/recordingsAuthMethods.js"
-import { fakeHttp, type Seen } from "./utils.js"
-
-const DOMAIN = "go-auth0-dev.eu.auth0.com"
+import { replayOnce, title } from "./fixtures/replay.js"
 
 interface Replay {
   readonly operation: string
@@ -112,12 +109,6 @@ const replayOf = (rec: RecordedInteraction): Replay => {
   throw new Error(`no Users operation maps to ${rec.name}: ${rec.method} ${rec.path}`)
 }
 
-const recordedResponse = (rec: RecordedInteraction): Response =>
-  new Response(rec.responseBody === undefined ? null : JSON.stringify(rec.responseBody), {
-    status: rec.status,
-    headers: rec.responseHeaders
-  })
-
 describe("the authentication-method recordings", () => {
   it("cover every operation of the group but deleteAuthenticators (not recorded)", () => {
     const covered = new Set(recordings.map((rec) => replayOf(rec).operation))
@@ -154,34 +145,24 @@ describe("the authentication-method recordings", () => {
 
 describe("replay through the public API", () => {
   for (const rec of recordings) {
-    it.effect(
-      `${rec.name}: ${rec.method} ${rec.path}${rec.rawQuery === "" ? "" : `?${rec.rawQuery}`} → ${rec.status}`,
-      () =>
-        Effect.gen(function* () {
-          const replay = replayOf(rec)
-          const log: Array<Seen> = []
-          const layer = Auth0Http.layer({ domain: DOMAIN, token: Redacted.make("tok"), retry: false }).pipe(
-            Layer.provide(fakeHttp(() => recordedResponse(rec), log))
-          )
-          const outcome = yield* Effect.either(Effect.provide(replay.call, layer))
+    it.effect(title(rec), () =>
+      Effect.gen(function* () {
+        const replay = replayOf(rec)
+        const { outcome, seen } = yield* replayOnce(rec, replay.call)
 
-          assert.strictEqual(log.length, 1)
-          const seen = log[0]!
-          assert.strictEqual(seen.method, rec.method)
-          assert.strictEqual(seen.url.host, DOMAIN)
-          // Percent-encoded as recorded: `auth0%7C…` and `email%7Cdev_…`.
-          assert.strictEqual(seen.url.pathname, rec.path)
-          assert.strictEqual(seen.url.search, rec.rawQuery === "" ? "" : `?${rec.rawQuery}`)
-          if (rec.requestBody === undefined) {
-            assert.strictEqual(seen.body, undefined)
-          } else {
-            assert.strictEqual(seen.headers["content-type"], rec.requestContentType)
-            assert.strictEqual(seen.body, JSON.stringify(rec.requestBody), "the body byte for byte")
-          }
+        // Percent-encoded as recorded: `auth0%7C…` and `email%7Cdev_…`.
+        assert.strictEqual(seen.url.pathname, rec.path)
+        assert.strictEqual(seen.url.search, rec.rawQuery === "" ? "" : `?${rec.rawQuery}`)
+        if (rec.requestBody === undefined) {
+          assert.strictEqual(seen.body, undefined)
+        } else {
+          assert.strictEqual(seen.headers["content-type"], rec.requestContentType)
+          assert.strictEqual(seen.body, JSON.stringify(rec.requestBody), "the body byte for byte")
+        }
 
-          assert.strictEqual(outcome._tag, "Right", `the recorded ${rec.status} answer decodes`)
-          if (outcome._tag === "Right") assert.deepStrictEqual(outcome.right, replay.decoded(rec.responseBody))
-        })
+        assert.strictEqual(outcome._tag, "Right", `the recorded ${rec.status} answer decodes`)
+        if (outcome._tag === "Right") assert.deepStrictEqual(outcome.right, replay.decoded(rec.responseBody))
+      })
     )
   }
 })

@@ -20,8 +20,7 @@ import { type Auth0Error, Auth0Http, UserBlocks, Users } from "../src/index.js"
 import type { RecordedInteraction } from "./fixtures/recordings.js"
 import { recordingsLookup } from "./fixtures/recordingsLookup.js"
 import { fakeHttp, json, type Seen } from "./utils.js"
-
-const DOMAIN = "go-auth0-dev.eu.auth0.com"
+import { DOMAIN, replayOnce } from "./fixtures/replay.js"
 
 interface Replay {
   readonly operation: string
@@ -76,12 +75,6 @@ const isUserSetup = (rec: RecordedInteraction) =>
 
 const mine = recordingsLookup.filter((rec) => !isUserSetup(rec))
 
-const recordedResponse = (rec: RecordedInteraction): Response =>
-  new Response(rec.responseBody === undefined ? null : JSON.stringify(rec.responseBody), {
-    status: rec.status,
-    headers: rec.responseHeaders
-  })
-
 describe("the lookup recordings", () => {
   it("cover every operation of the group but the connected accounts (none was recorded)", () => {
     assert.deepStrictEqual([...new Set(mine.map((rec) => replayOf(rec).operation))].sort(), [
@@ -101,15 +94,7 @@ describe("replay through the public API", () => {
     it.effect(`${rec.name}: ${rec.method} ${rec.path}${rec.rawQuery === "" ? "" : `?${rec.rawQuery}`}`, () =>
       Effect.gen(function* () {
         const replay = replayOf(rec)
-        const log: Array<Seen> = []
-        const layer = Auth0Http.layer({ domain: DOMAIN, token: Redacted.make("tok"), retry: false }).pipe(
-          Layer.provide(fakeHttp(() => recordedResponse(rec), log))
-        )
-        const outcome = yield* Effect.either(Effect.provide(replay.call, layer))
-        assert.strictEqual(log.length, 1)
-        const seen = log[0]!
-        assert.strictEqual(seen.method, rec.method)
-        assert.strictEqual(seen.url.host, DOMAIN)
+        const { outcome, seen } = yield* replayOnce(rec, replay.call)
         assert.strictEqual(seen.url.pathname, rec.path)
         // Same keys, same order, same encoding (`%40` for the email's `@`).
         assert.strictEqual(seen.url.search, rec.rawQuery === "" ? "" : `?${rec.rawQuery}`)

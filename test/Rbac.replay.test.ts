@@ -14,14 +14,10 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
-import * as Redacted from "effect/Redacted"
 import { Auth0Http, type Auth0Error, Users } from "../src/index.js"
 import type { RecordedInteraction } from "./fixtures/recordings.js"
 import { recordingsRbac } from "./fixtures/recordingsRbac.js"
-import { fakeHttp, type Seen } from "./utils.js"
-
-const DOMAIN = "go-auth0-dev.eu.auth0.com"
+import { replayOnce, title } from "./fixtures/replay.js"
 
 interface Replay {
   readonly operation: string
@@ -70,12 +66,6 @@ const replayOf = (rec: RecordedInteraction): Replay | undefined => {
   return undefined
 }
 
-const recordedResponse = (rec: RecordedInteraction): Response =>
-  new Response(rec.responseBody === undefined ? null : JSON.stringify(rec.responseBody), {
-    status: rec.status,
-    headers: rec.responseHeaders
-  })
-
 const mapped = recordingsRbac.filter((rec) => replayOf(rec) !== undefined)
 
 describe("the roles and permissions recordings", () => {
@@ -108,33 +98,23 @@ describe("the roles and permissions recordings", () => {
 
 describe("replay of the roles and permissions recordings", () => {
   for (const rec of mapped) {
-    it.effect(
-      `${rec.name}: ${rec.method} ${rec.path}${rec.rawQuery === "" ? "" : `?${rec.rawQuery}`} → ${rec.status}`,
-      () =>
-        Effect.gen(function* () {
-          const replay = replayOf(rec)!
-          const log: Array<Seen> = []
-          const layer = Auth0Http.layer({ domain: DOMAIN, token: Redacted.make("tok"), retry: false }).pipe(
-            Layer.provide(fakeHttp(() => recordedResponse(rec), log))
-          )
-          const outcome = yield* Effect.either(Effect.provide(replay.call, layer))
+    it.effect(title(rec), () =>
+      Effect.gen(function* () {
+        const replay = replayOf(rec)!
+        const { outcome, seen } = yield* replayOnce(rec, replay.call)
 
-          assert.strictEqual(log.length, 1)
-          const seen = log[0]!
-          assert.strictEqual(seen.method, rec.method)
-          assert.strictEqual(seen.url.host, DOMAIN)
-          assert.strictEqual(seen.url.pathname, rec.path)
-          assert.strictEqual(seen.url.search, rec.rawQuery === "" ? "" : `?${rec.rawQuery}`)
-          if (rec.requestBody === undefined) {
-            assert.strictEqual(seen.body, undefined)
-          } else {
-            // Byte for byte: go-auth0 wrote the same JSON (the cassette adds only a trailing newline).
-            assert.strictEqual(seen.headers["content-type"], rec.requestContentType)
-            assert.strictEqual(seen.body, JSON.stringify(rec.requestBody))
-          }
-          assert.strictEqual(outcome._tag, "Right", `the recorded ${rec.status} answer decodes`)
-          if (outcome._tag === "Right") assert.deepStrictEqual(outcome.right, replay.decoded(rec.responseBody))
-        })
+        assert.strictEqual(seen.url.pathname, rec.path)
+        assert.strictEqual(seen.url.search, rec.rawQuery === "" ? "" : `?${rec.rawQuery}`)
+        if (rec.requestBody === undefined) {
+          assert.strictEqual(seen.body, undefined)
+        } else {
+          // Byte for byte: go-auth0 wrote the same JSON (the cassette adds only a trailing newline).
+          assert.strictEqual(seen.headers["content-type"], rec.requestContentType)
+          assert.strictEqual(seen.body, JSON.stringify(rec.requestBody))
+        }
+        assert.strictEqual(outcome._tag, "Right", `the recorded ${rec.status} answer decodes`)
+        if (outcome._tag === "Right") assert.deepStrictEqual(outcome.right, replay.decoded(rec.responseBody))
+      })
     )
   }
 })

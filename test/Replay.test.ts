@@ -16,8 +16,7 @@ import * as Redacted from "effect/Redacted"
 import { Auth0Error, Auth0Http, Users } from "../src/index.js"
 import { byName, forEndpoint, recordings, type RecordedInteraction } from "./fixtures/recordings.js"
 import { fakeHttp, type Seen } from "./utils.js"
-
-const DOMAIN = "go-auth0-dev.eu.auth0.com"
+import { DOMAIN, recordedResponse, replayOnce, title } from "./fixtures/replay.js"
 
 type Api = Effect.Effect<unknown, Auth0Error.Auth0Error, Auth0Http.Auth0Http>
 
@@ -161,12 +160,6 @@ const replayOf = (rec: RecordedInteraction): Replay => {
 }
 
 /** A recorded answer as a web Response: status, body and headers as recorded. */
-const recordedResponse = (rec: RecordedInteraction): Response =>
-  new Response(rec.responseBody === undefined ? null : JSON.stringify(rec.responseBody), {
-    status: rec.status,
-    headers: rec.responseHeaders
-  })
-
 const sortedEntries = (entries: Iterable<readonly [string, string]>) => [...entries].map(([k, v]) => `${k}=${v}`).sort()
 
 /** Recordings of the 13 user operations: everything under /api/v2/users. */
@@ -200,69 +193,59 @@ describe("the recordings", () => {
 
 describe("replay", () => {
   for (const rec of userRecordings) {
-    it.effect(
-      `${rec.name}: ${rec.method} ${rec.path}${rec.rawQuery === "" ? "" : `?${rec.rawQuery}`} → ${rec.status}`,
-      () =>
-        Effect.gen(function* () {
-          const replay = replayOf(rec)
-          const log: Array<Seen> = []
-          const layer = Auth0Http.layer({ domain: DOMAIN, token: Redacted.make("tok"), retry: false }).pipe(
-            Layer.provide(fakeHttp(() => recordedResponse(rec), log))
-          )
-          const outcome = yield* Effect.either(Effect.provide(replay.call, layer))
+    it.effect(title(rec), () =>
+      Effect.gen(function* () {
+        const replay = replayOf(rec)
+        const { outcome, seen } = yield* replayOnce(rec, replay.call)
 
-          // The request is the recorded one.
-          assert.strictEqual(log.length, 1)
-          const seen = log[0]!
-          assert.strictEqual(seen.method, rec.method)
-          assert.strictEqual(seen.url.host, DOMAIN)
-          assert.strictEqual(seen.url.pathname, rec.path)
-          assert.deepStrictEqual(
-            sortedEntries(seen.url.searchParams),
-            sortedEntries([...Object.entries(rec.query), ...Object.entries(replay.extraQuery)])
-          )
-          if (Object.keys(replay.extraQuery).length === 0) {
-            // Same keys in the same order, same encoding: byte for byte.
-            assert.strictEqual(seen.url.search, rec.rawQuery === "" ? "" : `?${rec.rawQuery}`)
-          }
-          assert.strictEqual(seen.headers["authorization"], "Bearer tok")
-          assert.strictEqual(seen.headers["accept"], "application/json")
-          if (rec.requestBody === undefined) {
-            assert.strictEqual(seen.body, undefined)
-          } else {
-            assert.strictEqual(seen.headers["content-type"], rec.requestContentType)
-            assert.deepStrictEqual(JSON.parse(seen.body!), rec.requestBody)
-          }
+        // The request is the recorded one.
+        assert.strictEqual(seen.url.pathname, rec.path)
+        assert.deepStrictEqual(
+          sortedEntries(seen.url.searchParams),
+          sortedEntries([...Object.entries(rec.query), ...Object.entries(replay.extraQuery)])
+        )
+        if (Object.keys(replay.extraQuery).length === 0) {
+          // Same keys in the same order, same encoding: byte for byte.
+          assert.strictEqual(seen.url.search, rec.rawQuery === "" ? "" : `?${rec.rawQuery}`)
+        }
+        assert.strictEqual(seen.headers["authorization"], "Bearer tok")
+        assert.strictEqual(seen.headers["accept"], "application/json")
+        if (rec.requestBody === undefined) {
+          assert.strictEqual(seen.body, undefined)
+        } else {
+          assert.strictEqual(seen.headers["content-type"], rec.requestContentType)
+          assert.deepStrictEqual(JSON.parse(seen.body!), rec.requestBody)
+        }
 
-          // The recorded answer decodes, or maps to the right error.
-          if (rec.status >= 200 && rec.status < 300) {
-            assert.strictEqual(outcome._tag, "Right", `the recorded ${rec.status} answer decodes`)
-            if (outcome._tag !== "Right") return
-            const want = replay.decoded(rec.responseBody)
-            if (replay.operation === "regenerateRecoveryCode") {
-              const got = outcome.right as { readonly recovery_code: Redacted.Redacted<string> }
-              assert.isTrue(Redacted.isRedacted(got.recovery_code))
-              assert.strictEqual(Redacted.value(got.recovery_code), asRecord(want).recovery_code)
-            } else {
-              assert.deepStrictEqual(outcome.right, want)
-            }
+        // The recorded answer decodes, or maps to the right error.
+        if (rec.status >= 200 && rec.status < 300) {
+          assert.strictEqual(outcome._tag, "Right", `the recorded ${rec.status} answer decodes`)
+          if (outcome._tag !== "Right") return
+          const want = replay.decoded(rec.responseBody)
+          if (replay.operation === "regenerateRecoveryCode") {
+            const got = outcome.right as { readonly recovery_code: Redacted.Redacted<string> }
+            assert.isTrue(Redacted.isRedacted(got.recovery_code))
+            assert.strictEqual(Redacted.value(got.recovery_code), asRecord(want).recovery_code)
           } else {
-            assert.strictEqual(outcome._tag, "Left")
-            if (outcome._tag !== "Left") return
-            const error = outcome.left
-            const body = asRecord(rec.responseBody)
-            assert.strictEqual(rec.status, 404, "the only recorded failure is the 404 after a delete")
-            assert.strictEqual(error._tag, "NotFound")
-            assert.instanceOf(error, Auth0Error.NotFound)
-            if (error._tag !== "NotFound") return
-            assert.strictEqual(error.status, rec.status)
-            assert.strictEqual(error.method, rec.method)
-            assert.strictEqual(error.path, rec.path)
-            assert.strictEqual(error.errorCode, body.errorCode)
-            assert.strictEqual(error.errorCode, "inexistent_user")
-            assert.strictEqual(error.description, body.message)
+            assert.deepStrictEqual(outcome.right, want)
           }
-        })
+        } else {
+          assert.strictEqual(outcome._tag, "Left")
+          if (outcome._tag !== "Left") return
+          const error = outcome.left
+          const body = asRecord(rec.responseBody)
+          assert.strictEqual(rec.status, 404, "the only recorded failure is the 404 after a delete")
+          assert.strictEqual(error._tag, "NotFound")
+          assert.instanceOf(error, Auth0Error.NotFound)
+          if (error._tag !== "NotFound") return
+          assert.strictEqual(error.status, rec.status)
+          assert.strictEqual(error.method, rec.method)
+          assert.strictEqual(error.path, rec.path)
+          assert.strictEqual(error.errorCode, body.errorCode)
+          assert.strictEqual(error.errorCode, "inexistent_user")
+          assert.strictEqual(error.description, body.message)
+        }
+      })
     )
   }
 

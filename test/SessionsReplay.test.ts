@@ -14,17 +14,14 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
-import * as Redacted from "effect/Redacted"
 import type { Auth0Error } from "../src/index.js"
 import { Auth0Http, Users } from "../src/index.js"
 import { FakeAuth0 } from "../src/testing/index.js"
 import type { RecordedInteraction } from "./fixtures/recordings.js"
 import { recordingsSessions } from "./fixtures/recordingsSessions.js"
 import { bareId, raw, sortedKeys } from "./testing/FakeAuth0.helpers.js"
-import { fakeHttp, type Seen } from "./utils.js"
+import { replayOnce, title } from "./fixtures/replay.js"
 
-const DOMAIN = "go-auth0-dev.eu.auth0.com"
 const OURS = /^\/api\/v2\/users\/([^/]+)\/(sessions|refresh-tokens)$/
 
 interface Replay {
@@ -63,12 +60,6 @@ const replayOf = (rec: RecordedInteraction): Replay => {
 
 const ours = recordingsSessions.filter((rec) => OURS.test(rec.path))
 
-const recordedResponse = (rec: RecordedInteraction): Response =>
-  new Response(rec.responseBody === undefined ? null : JSON.stringify(rec.responseBody), {
-    status: rec.status,
-    headers: rec.responseHeaders
-  })
-
 describe("replay through the public API", () => {
   it("covers the four recorded endpoints", () => {
     assert.deepStrictEqual(
@@ -83,27 +74,17 @@ describe("replay through the public API", () => {
   })
 
   for (const rec of ours) {
-    it.effect(
-      `${rec.name}: ${rec.method} ${rec.path}${rec.rawQuery === "" ? "" : `?${rec.rawQuery}`} → ${rec.status}`,
-      () =>
-        Effect.gen(function* () {
-          const replay = replayOf(rec)
-          const log: Array<Seen> = []
-          const layer = Auth0Http.layer({ domain: DOMAIN, token: Redacted.make("tok"), retry: false }).pipe(
-            Layer.provide(fakeHttp(() => recordedResponse(rec), log))
-          )
-          const outcome = yield* Effect.either(Effect.provide(replay.call, layer))
-          assert.strictEqual(log.length, 1)
-          const seen = log[0]!
-          assert.strictEqual(seen.method, rec.method)
-          assert.strictEqual(seen.url.host, DOMAIN)
-          assert.strictEqual(seen.url.pathname, rec.path)
-          const query = replay.query ?? rec.rawQuery
-          assert.strictEqual(seen.url.search, query === "" ? "" : `?${query}`)
-          assert.strictEqual(seen.body, undefined)
-          assert.strictEqual(outcome._tag, "Right", `the recorded ${rec.status} answer decodes`)
-          if (outcome._tag === "Right") assert.deepStrictEqual(outcome.right, replay.decoded(rec.responseBody))
-        })
+    it.effect(title(rec), () =>
+      Effect.gen(function* () {
+        const replay = replayOf(rec)
+        const { outcome, seen } = yield* replayOnce(rec, replay.call)
+        assert.strictEqual(seen.url.pathname, rec.path)
+        const query = replay.query ?? rec.rawQuery
+        assert.strictEqual(seen.url.search, query === "" ? "" : `?${query}`)
+        assert.strictEqual(seen.body, undefined)
+        assert.strictEqual(outcome._tag, "Right", `the recorded ${rec.status} answer decodes`)
+        if (outcome._tag === "Right") assert.deepStrictEqual(outcome.right, replay.decoded(rec.responseBody))
+      })
     )
   }
 })
