@@ -1,4 +1,11 @@
-// Users.get client CPU per request (c=1, c=16) and raw undici's, median of ROUNDS; run from a tree's bench/.
+/**
+ * `Users.get` client CPU per request, sequential and at concurrency 16, beside raw undici's in the same
+ * process (the machine's noise moves both), median of ROUNDS (default 5) batches of 2000. Prints one JSON line.
+ * Not part of `npm run bench`: for comparing the request path of two revisions, run it in each (a
+ * `git worktree` of the other) one after the other, several times, and compare the medians.
+ *
+ *   ROUNDS=3 npx tsx bench/getCpu.ts
+ */
 import { Effect } from "effect"
 import { Users } from "../src/index.js"
 import { effectRuntime, fetchToken, median, pool, rawUndiciGet, startServer } from "./lib.js"
@@ -19,7 +26,10 @@ try {
   const out: Record<string, Array<number>> = {}
   for (let r = 0; r < ROUNDS; r++) {
     for (const c of [1, 16]) {
-      for (const [name, task] of [["effect", effect], ["raw", rawPool]] as const) {
+      for (const [name, task] of [
+        ["effect", effect],
+        ["raw", rawPool]
+      ] as const) {
         const before = process.cpuUsage()
         await task(ids, c)
         const used = process.cpuUsage(before)
