@@ -65,7 +65,7 @@ export const errors = Effect.fn(Declared.errors.name)(function* (id: string) {
  * @category operations
  */
 export const exportUsers = Effect.fn(Declared.exportUsers.name)(function* (
-  options: Omit<ExportJob.ExportOptions, "pollSchedule" | "maxWait" | "maxLineLength"> = {}
+  options: Omit<ExportJob.ExportOptions, "pollSchedule" | "maxWait" | "maxLineLength" | "onProgress"> = {}
 ) {
   const http = yield* Auth0Http
   return yield* http.request(Declared.exportUsers, { body: ExportJob.requestBody(options) })

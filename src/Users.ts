@@ -41,7 +41,8 @@ export {
    * received (`Range`), so each user still arrives once. Fails with
    * `ExportFailed` when Auth0 fails the job or it is not done within `maxWait`
    * (default 1 hour); with `DecodeError` (naming the line number, never its
-   * content) when a line is not a JSON object. Interrupting it stops the
+   * content) when a line is not a JSON object. `onProgress` sees the job after
+   * each poll, for a progress line. Interrupting it stops the
    * polling or the download.
    *
    * @example

@@ -71,6 +71,13 @@ export interface ExportOptions {
    * objects (16 KB each) of a real user are far below it.
    */
   readonly maxLineLength?: number | undefined
+  /**
+   * Called with the job as created and after each poll (`status`,
+   * `percentage_done`, `time_left_seconds`), to show a long export's progress.
+   * It runs before the next wait; a slow one delays the polling, not the
+   * download.
+   */
+  readonly onProgress?: ((job: Job) => Effect.Effect<void>) | undefined
 }
 
 /** The default `maxLineLength`. */
@@ -209,6 +216,7 @@ const awaitLocation = (
         return yield* failed(last.status, "the poll schedule ended before the job completed")
       }
       last = yield* fetch
+      if (options.onProgress !== undefined) yield* options.onProgress(last)
     }
     return last
   })
@@ -475,6 +483,7 @@ export const export_ = (
       }
       const created = yield* http.request(Endpoints.jobs.exportUsers, { body: requestBody(options) })
       yield* Effect.annotateCurrentSpan({ "auth0.job.id": created.id })
+      if (options.onProgress !== undefined) yield* options.onProgress(created)
       const location = yield* awaitLocation(http, created, options)
       return decodeFile(http.download(location), new URL(location).pathname, maxLineLength)
     })
