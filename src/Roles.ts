@@ -11,6 +11,7 @@ import type * as Auth0Error from "./Auth0Error.js"
 import { Auth0Http } from "./Auth0Http.js"
 import * as Declared from "./internal/endpoints/roles.js"
 import * as Paging from "./internal/paging.js"
+import { pageQuery } from "./users/models.js"
 
 /**
  * A member of a role: `user_id`, and `email`, `picture`, `name` as Auth0 lists them.
@@ -47,7 +48,7 @@ export const users = Effect.fn(Declared.users.name)(function* (
   const http = yield* Auth0Http
   return yield* http.request(Declared.users, {
     params: { id },
-    query: { include_totals: true, page: params.page, per_page: params.per_page ?? 50 }
+    query: pageQuery(params)
   })
 })
 

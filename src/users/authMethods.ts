@@ -7,7 +7,7 @@ import * as Redacted from "effect/Redacted"
 import { Auth0Http } from "../Auth0Http.js"
 import * as Declared from "../internal/endpoints/authMethods.js"
 import * as Paging from "../internal/paging.js"
-import type { PageParams } from "./models.js"
+import { cappedOptions, type PageParams, pageQuery } from "./models.js"
 import type { CappedStreamParams } from "./streams.js"
 
 /**
@@ -111,7 +111,7 @@ export const authenticationMethods = Effect.fn(Declared.authenticationMethods.na
   const http = yield* Auth0Http
   return yield* http.request(Declared.authenticationMethods, {
     params: { id },
-    query: { include_totals: true, page: params.page, per_page: params.per_page ?? 50 }
+    query: pageQuery(params)
   })
 })
 
@@ -134,11 +134,7 @@ export const authenticationMethods = Effect.fn(Declared.authenticationMethods.na
  * @category streams
  */
 export const authenticationMethodsStream = (id: string, params: Omit<CappedStreamParams, "sort"> = {}) =>
-  Paging.stream(
-    Declared.authenticationMethods,
-    { params: { id } },
-    { perPage: params.per_page ?? 100, stopAtCap: params.stopAtCap }
-  )
+  Paging.stream(Declared.authenticationMethods, { params: { id } }, cappedOptions(params))
 
 /**
  * One authentication method of a user

@@ -7,7 +7,7 @@ import { Auth0Http } from "../Auth0Http.js"
 import * as Projection from "../internal/codec/projection.js"
 import * as Declared from "../internal/endpoints/lookup.js"
 import * as Paging from "../internal/paging.js"
-import type { PageParams, ProjectionParams } from "./models.js"
+import { cappedOptions, type PageParams, pageQuery, type ProjectionParams } from "./models.js"
 import type { CappedStreamParams } from "./streams.js"
 
 /**
@@ -83,7 +83,7 @@ export const organizations = Effect.fn(Declared.organizations.name)(function* (i
   const http = yield* Auth0Http
   return yield* http.request(Declared.organizations, {
     params: { id },
-    query: { include_totals: true, page: params.page, per_page: params.per_page ?? 50 }
+    query: pageQuery(params)
   })
 })
 
@@ -103,11 +103,7 @@ export const organizations = Effect.fn(Declared.organizations.name)(function* (i
  * @category streams
  */
 export const organizationsStream = (id: string, params: Omit<CappedStreamParams, "sort"> = {}) =>
-  Paging.stream(
-    Declared.organizations,
-    { params: { id } },
-    { perPage: params.per_page ?? 100, stopAtCap: params.stopAtCap }
-  )
+  Paging.stream(Declared.organizations, { params: { id } }, cappedOptions(params))
 
 /**
  * One checkpoint page of the accounts a user connected through a connection

@@ -144,3 +144,16 @@ export interface CheckpointStreamParams {
 
 /** A checkpoint page's query: `take` always sent, since without it Auth0 may answer another paging style. */
 export const checkpointQuery = (params: CheckpointParams) => ({ from: params.from, take: params.take ?? 50 })
+
+/** An offset page's query: `include_totals` always, so that the answer is the envelope, and Auth0's page size. */
+export const pageQuery = (params: PageParams) => ({
+  include_totals: true,
+  page: params.page,
+  per_page: params.per_page ?? 50
+})
+
+/** An offset stream's paging options: pages of 100 unless asked, ending at the cap only with `stopAtCap`. */
+export const cappedOptions = (params: {
+  readonly per_page?: number | undefined
+  readonly stopAtCap?: boolean | undefined
+}) => ({ perPage: params.per_page ?? 100, stopAtCap: params.stopAtCap })

@@ -7,14 +7,15 @@ import * as Redacted from "effect/Redacted"
 import { Auth0Http } from "../Auth0Http.js"
 import * as Projection from "../internal/codec/projection.js"
 import * as Declared from "../internal/endpoints/users.js"
-import type {
-  CreateBody,
-  LinkBody,
-  ListParams,
-  LogsParams,
-  PageParams,
-  ProjectionParams,
-  UpdateBody
+import {
+  type CreateBody,
+  type LinkBody,
+  type ListParams,
+  type LogsParams,
+  type PageParams,
+  pageQuery,
+  type ProjectionParams,
+  type UpdateBody
 } from "./models.js"
 
 type Revealed<B extends { readonly password?: unknown }> = Omit<B, "password"> & {
@@ -28,12 +29,6 @@ const revealPassword = <B extends { readonly password?: string | Redacted.Redact
   (Redacted.isRedacted(body.password)
     ? { ...body, password: Redacted.value(body.password) }
     : body) as unknown as Revealed<B>
-
-const pageQuery = (params: PageParams) => ({
-  include_totals: true,
-  page: params.page,
-  per_page: params.per_page ?? 50
-})
 
 /**
  * One page of the users matching `q` (`GET /users`), with

@@ -9,10 +9,12 @@ import * as Projection from "../internal/codec/projection.js"
 import * as Declared from "../internal/endpoints/rbac.js"
 import * as Paging from "../internal/paging.js"
 import {
+  cappedOptions,
   type CheckpointParams,
   checkpointQuery,
   type CheckpointStreamParams,
   type PageParams,
+  pageQuery,
   type ProjectionParams
 } from "./models.js"
 
@@ -93,7 +95,7 @@ export const permissions = Effect.fn(Declared.permissions.name)(function* (id: s
   const http = yield* Auth0Http
   return yield* http.request(Declared.permissions, {
     params: { id },
-    query: { include_totals: true, page: params.page, per_page: params.per_page ?? 50 }
+    query: pageQuery(params)
   })
 })
 
@@ -238,11 +240,7 @@ export const permissionsStream = (
     // A permission is its API and its name together; within the cap the keys held stay bounded.
     const seen = new Set<string>()
     return Stream.filter(
-      Paging.stream(
-        Declared.permissions,
-        { params: { id } },
-        { perPage: params.per_page ?? 100, stopAtCap: params.stopAtCap }
-      ),
+      Paging.stream(Declared.permissions, { params: { id } }, cappedOptions(params)),
       (permission) => {
         const key = JSON.stringify([permission.resource_server_identifier, permission.permission_name])
         if (seen.has(key)) return false

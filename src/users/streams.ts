@@ -13,7 +13,7 @@ import * as Keyset from "../internal/keyset.js"
 import * as Merge from "../internal/merge.js"
 import * as Paging from "../internal/paging.js"
 import type { User } from "../schema/User.js"
-import type { ListParams, ProjectionParams } from "./models.js"
+import { cappedOptions, type ListParams, type ProjectionParams } from "./models.js"
 import { list } from "./operations.js"
 
 const STREAM_PAGE = 100
@@ -251,11 +251,6 @@ export const streamWithCursor = (
     onSome: (plan) => walkUsers(params, plan, sort, true, (user, cursor) => ({ user, cursor: cursor! }))
   })
 }
-
-const cappedOptions = (params: CappedStreamParams) => ({
-  perPage: params.per_page ?? STREAM_PAGE,
-  stopAtCap: params.stopAtCap
-})
 
 /**
  * @since 0.1.0

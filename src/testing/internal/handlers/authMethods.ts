@@ -1,20 +1,14 @@
 /** The fake tenant's answers for a user's authentication methods and MFA actions. */
-import * as Page from "../../../internal/codec/page.js"
 import * as Endpoints from "../../../internal/endpoints.js"
 import type { ResourceHandlers } from "../handlers.js"
-import { paginate } from "../queryParams.js"
+import { iso, offsetPage } from "../pages.js"
 import type { AuthMethods } from "../state/authMethods.js"
-
-const iso = (now: number) => new Date(now).toISOString()
 
 export const usersAuthMethods = (methods: AuthMethods): ResourceHandlers<typeof Endpoints.usersAuthMethods> => ({
   authenticationMethods: ({ params, query }) => {
     const paging = Endpoints.usersAuthMethods.authenticationMethods.paging
-    const page = paginate(query, methods.list(params.id), paging.minPerPage ?? 1)
     // As recorded: no `total` at all when the user has no method.
-    return page.totals
-      ? Page.envelope(paging, { ...page, total: page.total === 0 ? undefined : page.total })
-      : page.items
+    return offsetPage(paging, query, methods.list(params.id), undefined, { totalWhenEmpty: false })
   },
   authenticationMethod: ({ params }) => methods.get(params.id, params.authentication_method_id),
   createAuthenticationMethod: ({ body, now, params }) => methods.create(params.id, body(), iso(now)),

@@ -2,10 +2,9 @@
 import type * as Endpoints from "../../../internal/endpoints.js"
 import { Reply, type ResourceHandlers } from "../handlers.js"
 import * as Jobs from "../jobs.js"
+import { iso } from "../pages.js"
 import { Refusal } from "../refusal.js"
 import type { Bulk } from "../state/bulk.js"
-
-const iso = (now: number) => new Date(now).toISOString()
 
 export const jobs = (jobs: Jobs.Jobs, bulk: Bulk, domain: string): ResourceHandlers<typeof Endpoints.jobs> => ({
   get: ({ headers, now, params }) =>

@@ -3,7 +3,8 @@ import * as Page from "../../../internal/codec/page.js"
 import * as Query from "../../../internal/codec/query.js"
 import * as Endpoints from "../../../internal/endpoints.js"
 import type { ResourceHandlers } from "../handlers.js"
-import { intParam, paginate, projectUser, queryError } from "../queryParams.js"
+import { offsetPage } from "../pages.js"
+import { intParam, projectUser, queryError } from "../queryParams.js"
 import { Refusal } from "../refusal.js"
 import type { LookupState } from "../state/lookup.js"
 
@@ -27,9 +28,7 @@ export const usersLookup = (state: LookupState): ResourceHandlers<typeof Endpoin
     return state.usersByEmail(email).map((user) => projectUser(user, query))
   },
   organizations: ({ params, query }) => {
-    const paging = Endpoints.usersLookup.organizations.paging
-    const page = paginate(query, state.organizationsOf(params.id), paging.minPerPage ?? 1)
-    return page.totals ? Page.envelope(paging, page) : page.items
+    return offsetPage(Endpoints.usersLookup.organizations.paging, query, state.organizationsOf(params.id))
   },
   connectedAccounts: ({ params, query }) => {
     const accounts = state.connectedAccountsOf(params.id)

@@ -1,8 +1,7 @@
 /** The fake tenant's answers for a role's members: offset pages, or checkpoint pages whenever `take` is sent. */
-import * as Page from "../../../internal/codec/page.js"
 import * as Endpoints from "../../../internal/endpoints.js"
 import type { Call, ResourceHandlers } from "../handlers.js"
-import { intParam, paginate } from "../queryParams.js"
+import { checkpointPage, offsetPage } from "../pages.js"
 import { Refusal } from "../refusal.js"
 import type { Store, UserRecord } from "../store.js"
 
@@ -25,16 +24,6 @@ const membersOf = (store: Store, roleId: string): ReadonlyArray<UserRecord> =>
     .filter((user): user is UserRecord => user !== undefined)
     .sort((a, b) => (a.user_id < b.user_id ? -1 : a.user_id > b.user_id ? 1 : 0))
 
-const cursor = (userId: string) => Buffer.from(`0,${userId}`, "utf8").toString("base64")
-
-const afterCursor = (from: string): string => {
-  const decoded = Buffer.from(from, "base64").toString("utf8")
-  const comma = decoded.indexOf(",")
-  if (comma < 0 || cursor(decoded.slice(comma + 1)) !== from)
-    throw new Refusal(400, "Invalid value for from parameter.", "invalid_query_string")
-  return decoded.slice(comma + 1)
-}
-
 const listMembers =
   (store: Store) =>
   ({ params, query }: Call) => {
@@ -43,21 +32,9 @@ const listMembers =
     const members = membersOf(store, roleId)
     // Checkpoint wins: with `take` Auth0 answers `{ users, next? }` whatever offset parameters come with it.
     if (query.has("take") || query.has("from")) {
-      const take = intParam(query, "take", 1, 100) ?? 50
-      const from = query.get("from")
-      const after = from === null || from === "" ? undefined : afterCursor(from)
-      const start = after === undefined ? 0 : members.findIndex((user) => user.user_id > after)
-      const page = start < 0 ? [] : members.slice(start, start + take)
-      const more = start >= 0 && start + take < members.length
-      return Page.checkpointEnvelope(
-        Endpoints.roles.usersCheckpoint.paging,
-        page.map(member),
-        more ? cursor(page[page.length - 1]!.user_id) : undefined
-      )
+      return checkpointPage(Endpoints.roles.usersCheckpoint.paging, query, members, (user) => user.user_id, member)
     }
-    const page = paginate(query, members, 1)
-    const items = page.items.map(member)
-    return page.totals ? Page.envelope(Endpoints.roles.users.paging, { ...page, items }) : items
+    return offsetPage(Endpoints.roles.users.paging, query, members, member)
   }
 
 export const roles = (store: Store): ResourceHandlers<typeof Endpoints.roles> => ({

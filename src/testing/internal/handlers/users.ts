@@ -1,26 +1,11 @@
 /** The fake tenant's answers for the user endpoints, over its store. */
-import type * as Endpoint from "../../../Endpoint.js"
-import * as Page from "../../../internal/codec/page.js"
 import * as Endpoints from "../../../internal/endpoints.js"
 import type { ResourceHandlers } from "../handlers.js"
 import type { AuthMethods } from "../state/authMethods.js"
-import { paginate, projectUser, queryError } from "../queryParams.js"
+import { iso, offsetPage } from "../pages.js"
+import { projectUser, queryError } from "../queryParams.js"
 import * as Search from "../search.js"
 import { Refusal, type Store, type UserRecord } from "../store.js"
-
-const iso = (now: number) => new Date(now).toISOString()
-
-/** One offset page of `items` as the endpoint's paging shapes it: its envelope with `include_totals`, else an array. */
-const offsetPage = <T>(
-  paging: Endpoint.OffsetPaging,
-  query: URLSearchParams,
-  items: ReadonlyArray<T>,
-  project: (item: T) => unknown = (item) => item
-) => {
-  const page = paginate(query, items, paging.minPerPage ?? 1)
-  const shown = page.items.map(project)
-  return page.totals ? Page.envelope(paging, { ...page, items: shown }) : shown
-}
 
 const listUsers = (store: Store, query: URLSearchParams) => {
   const engine = query.get("search_engine")
