@@ -2,6 +2,7 @@
 import * as Schema from "effect/Schema"
 import * as Endpoint from "../../Endpoint.js"
 import { Extra } from "../schema.js"
+import type { PageQuery } from "./users.js"
 
 /** A member of a role, as `GET /roles/{id}/users` lists it. */
 export const RoleMember = Schema.Struct(
@@ -25,11 +26,7 @@ export const users = Endpoint.make({
   errors: ["NotFound"],
   scopes: SCOPES,
   bucket: "global",
-  query: Endpoint.query<{
-    readonly include_totals?: boolean | undefined
-    readonly page?: number | undefined
-    readonly per_page?: number | undefined
-  }>(),
+  query: Endpoint.query<PageQuery>(),
   response: RoleMember,
   paging: Endpoint.offset("users", ["users", "start", "limit", "total"], { key: "user_id", minPerPage: 1 })
 })
