@@ -12,6 +12,7 @@ import * as Duration from "effect/Duration"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 import * as Endpoints from "./internal/endpoints.js"
+import { ImportSummary } from "./schema/Job.js"
 
 /**
  * @since 0.1.0
@@ -351,6 +352,51 @@ export class ExportFailed extends Schema.TaggedError<ExportFailed>("effect-auth0
 }
 
 /**
+ * A users import that did not finish: a job Auth0 failed (`detail` from its
+ * `status_details`) or forgot (`status: "not_found"`), one still pending when
+ * `maxWait` ran out, a job whose creation got no answer (`status: "unknown"`,
+ * no `jobId`: it may or may not exist, and is not sent again), a request the
+ * tenant refused (`reason` is that error's tag, e.g. `Forbidden`), or a user
+ * too large for a file (`status: "too_large"`, nothing of that file sent).
+ * `users` names the users of the file concerned (email, id, username or
+ * phone number: never a hash); `done` is what the jobs that completed did;
+ * `sent` counts the users handed to Auth0 in all.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Auth0Error, Users } from "effect-auth0"
+ * const program = Users.import([{ email: "ada@example.com" }], { connection_id: "con_ftSSLHb0O7rcUGmF" }).pipe(
+ *   Effect.catchTag("ImportFailed", (e: Auth0Error.ImportFailed) =>
+ *     Effect.logError(`${e.message}; not imported: ${e.users.join(", ")}`)
+ *   )
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ImportFailed extends Schema.TaggedError<ImportFailed>("effect-auth0/ImportFailed")("ImportFailed", {
+  ...Where,
+  /** The job, `job_…`, when Auth0 created one. */
+  jobId: Schema.optional(Schema.String),
+  /** The job's status (not an HTTP status), or `unknown`, `rejected`, `too_large`. */
+  status: Schema.String,
+  detail: Schema.String,
+  /** The tag of the error the tenant or the network answered with, when there was one. */
+  reason: Schema.optional(Schema.String),
+  users: Schema.Array(Schema.String),
+  done: ImportSummary,
+  sent: Schema.Number
+}) {
+  /** @since 0.1.0 */
+  readonly [TypeId]: TypeId = TypeId
+  override get message(): string {
+    return `user import ${this.jobId ?? "(no job)"} (${this.status}): ${this.detail} (${this.users.length} users in its file)`
+  }
+}
+
+/**
  * Failures every request can meet, whatever the endpoint.
  *
  * @since 0.1.0
@@ -398,7 +444,7 @@ export type For<Tag extends SpecificTag> = Common | Extract<Specific, { readonly
  * @since 0.1.0
  * @category models
  */
-export type Auth0Error = Common | Specific | LimitExceeded | ExportFailed
+export type Auth0Error = Common | Specific | LimitExceeded | ExportFailed | ImportFailed
 
 /**
  * @example
@@ -448,6 +494,7 @@ export const isRetryable = (error: Auth0Error): boolean => {
     case "TransportError":
       return retrySafe(error.method, error.path)
     case "ExportFailed":
+    case "ImportFailed":
       return false
     default:
       return false

@@ -1,6 +1,7 @@
 /**
  * Auth0's jobs, one request each: a job's state and errors, a users export
- * job (`Users.export` streams one to the end), and a verification email.
+ * job (`Users.export` streams one to the end), a users import job
+ * (`Users.import` runs as many as it takes), and a verification email.
  *
  * @since 0.1.0
  */
@@ -8,6 +9,8 @@ import * as Effect from "effect/Effect"
 import { Auth0Http } from "./Auth0Http.js"
 import * as Declared from "./internal/endpoints/jobs.js"
 import * as ExportJob from "./internal/exportJob.js"
+import * as ImportJob from "./internal/importJob.js"
+import type { ImportUser } from "./schema/ImportUser.js"
 
 /**
  * A job's state (`GET /jobs/{id}`): `status`, and for an import its
@@ -70,6 +73,46 @@ export const exportUsers = Effect.fn(Declared.exportUsers.name)(function* (
   const http = yield* Auth0Http
   return yield* http.request(Declared.exportUsers, { body: ExportJob.requestBody(options) })
 })
+
+/**
+ * Create one users import job (`POST /jobs/users-imports`, 202) from an
+ * array of users, sent as one `users.json` file, and return it `pending`,
+ * without waiting: poll it with `get`, read its rejected users with `errors`,
+ * or let `Users.import` do all of it for any number of users. Users that do
+ * not fit in one file (`maxFileBytes`) fail with `ImportFailed` before
+ * anything is sent. Not retried after a 5xx or a lost answer: the job may
+ * exist, and would import the file twice.
+ *
+ * @example
+ * ```ts
+ * import { Jobs } from "effect-auth0"
+ * const program = Jobs.importUsers([{ email: "auzironian@example.com", email_verified: true }], {
+ *   connection_id: "con_ftSSLHb0O7rcUGmF",
+ *   upsert: true
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const importUsers = Effect.fn(Declared.importUsers.name)(function* (
+  users: ReadonlyArray<ImportUser>,
+  options: ImportJob.ImportJobOptions
+) {
+  return yield* ImportJob.createJob(users, options)
+})
+
+/**
+ * @example
+ * ```ts
+ * import type { Jobs } from "effect-auth0"
+ * const options: Jobs.ImportJobOptions = { connection_id: "con_ftSSLHb0O7rcUGmF", external_id: "migration-7" }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ImportJobOptions = ImportJob.ImportJobOptions
 
 /**
  * Send the user an email to verify their address

@@ -5,7 +5,11 @@
  *
  * @since 0.1.0
  */
+import * as Effect from "effect/Effect"
+import type * as Stream from "effect/Stream"
 import * as ExportJob from "./internal/exportJob.js"
+import * as ImportJob from "./internal/importJob.js"
+import type { ImportUser } from "./schema/ImportUser.js"
 
 export type {
   CheckpointParams,
@@ -109,3 +113,56 @@ export type ExportField = ExportJob.ExportField
  * @category models
  */
 export interface ExportedUser extends ExportJob.ExportedUser {}
+
+const import_ = Effect.fn("Users.import")(function* <E = never, R = never>(
+  users: Stream.Stream<ImportUser, E, R> | Iterable<ImportUser>,
+  options: ImportJob.ImportOptions
+) {
+  return yield* ImportJob.run(users, options)
+})
+
+export {
+  /**
+   * The whole import, as one value: users from any `Stream` (or an array)
+   * into a database connection through Auth0's bulk import jobs. They go in
+   * files under Auth0's size limit (`maxFileBytes`, each user in exactly one
+   * file), at most two jobs at once (a third job's 429 is waited out), each
+   * polled to its end; the result sums Auth0's counts and lists every rejected
+   * user with Auth0's reasons. Memory stays constant in the number of users
+   * (the rejected ones aside).
+   *
+   * Creating a job is never sent twice after a 5xx, a timeout or a reset:
+   * the job may exist, and its file would be imported again. That, a job
+   * Auth0 fails or forgets, and a user too large for a file end the import
+   * with `ImportFailed` naming the job and its file's users, after the jobs
+   * already running have finished (`done`).
+   *
+   * @example
+   * ```ts
+   * import { Effect, Stream } from "effect"
+   * import { Users } from "effect-auth0"
+   * const users = Stream.range(1, 10_000).pipe(
+   *   Stream.map((n) => ({ email: `user${n}@example.com`, email_verified: true }))
+   * )
+   * const program = Users.import(users, { connection_id: "con_ftSSLHb0O7rcUGmF", upsert: true }).pipe(
+   *   Effect.tap((summary) => Effect.log(`${summary.inserted} new, ${summary.updated} updated, ${summary.failed} rejected in ${summary.jobs.length} jobs`))
+   * )
+   * ```
+   *
+   * @since 0.1.0
+   * @category operations
+   */
+  import_ as import
+}
+
+/**
+ * @example
+ * ```ts
+ * import type { Users } from "effect-auth0"
+ * const options: Users.ImportOptions = { connection_id: "con_ftSSLHb0O7rcUGmF", upsert: true, send_completion_email: false }
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ImportOptions = ImportJob.ImportOptions

@@ -65,6 +65,9 @@ export * as Page from "./schema/Page.js"
 export * as Job from "./schema/Job.js"
 
 /** @since 0.1.0 */
+export * as ImportUser from "./schema/ImportUser.js"
+
+/** @since 0.1.0 */
 export * as Ticket from "./schema/Ticket.js"
 
 /** @since 0.1.0 */

@@ -514,7 +514,18 @@ describe("Auth0Error.isRetryable", () => {
       })
     ],
     LimitExceeded: [new Auth0Error.LimitExceeded({ ...where(method), total: 5000, scope: "q", detail: "too many" })],
-    ExportFailed: [new Auth0Error.ExportFailed({ ...where(method), jobId: "job_1", status: "failed", detail: "boom" })]
+    ExportFailed: [new Auth0Error.ExportFailed({ ...where(method), jobId: "job_1", status: "failed", detail: "boom" })],
+    ImportFailed: [
+      new Auth0Error.ImportFailed({
+        ...where(method),
+        jobId: "job_1",
+        status: "failed",
+        detail: "boom",
+        users: ["a@example.com"],
+        done: { inserted: 0, updated: 0, failed: 0, total: 0, jobs: [], errors: [] },
+        sent: 1
+      })
+    ]
   })
   const retryableFor: Record<string, ReadonlySet<Tag>> = {
     GET: new Set(["RateLimited", "ServerError", "TimeoutError", "TransportError"]),

@@ -26,6 +26,7 @@ import * as Auth0Error from "../Auth0Error.js"
 import { Auth0Http } from "../Auth0Http.js"
 import * as Body from "./body.js"
 import * as Endpoints from "./endpoints.js"
+import * as JobWait from "./jobWait.js"
 import type { Job } from "../schema/Job.js"
 import type { ExportBody } from "./endpoints/jobs.js"
 import { Extra, LenientBoolean, Metadata } from "./schema.js"
@@ -158,10 +159,7 @@ export const isDecodedExportedUser = (u: unknown): u is ExportedUser => {
   )
 }
 
-/** Exponential from 500 ms, capped at 10 s. */
-export const defaultPollSchedule: Schedule.Schedule<unknown, unknown> = Schedule.exponential("500 millis").pipe(
-  Schedule.union(Schedule.spaced("10 seconds"))
-)
+export const defaultPollSchedule = JobWait.defaultPollSchedule
 
 const DEFAULT_MAX_WAIT = Duration.hours(1)
 
@@ -183,49 +181,18 @@ export const requestBody = (options: ExportOptions): ExportBody => ({
     : {})
 })
 
-const jobPath = (id: string) => `/api/v2${Endpoints.fillPath(Endpoints.jobs.get.path, { id })}`
+const jobPath = JobWait.jobPath
 
-/**
- * Poll the job after each wait of `schedule` until it leaves `pending` /
- * `processing`; its `location` once `completed`. Interruptible at every wait
- * and request; bounded by `maxWait`.
- */
+/** The job's `location` once it is `completed`; any other end is `ExportFailed`. */
 const awaitLocation = (
   http: Auth0Http.Service,
   created: Job,
   options: ExportOptions
 ): Effect.Effect<string, Auth0Error.Common | Auth0Error.ExportFailed> => {
   const jobId = created.id
-  let last = created
   const failed = (status: string, detail: string) =>
     new Auth0Error.ExportFailed({ method: "GET", path: jobPath(jobId), jobId, status, detail })
-  const fetch = http.request(Endpoints.jobs.get, { params: { id: jobId } }).pipe(
-    Effect.catchTag("NotFound", (error) =>
-      Effect.fail(
-        failed("not_found", `the job is gone (Auth0 keeps jobs 24 hours): ${error.description ?? "Job not found."}`)
-      )
-    ),
-    Effect.tap((job) => Effect.annotateCurrentSpan({ "auth0.job.status": job.status })),
-    Effect.withSpan(Endpoints.jobs.get.name, { attributes: { "auth0.job.id": jobId } })
-  )
-  const loop = Effect.gen(function* () {
-    const driver = yield* Schedule.driver(options.pollSchedule ?? defaultPollSchedule)
-    while (last.status === "pending" || last.status === "processing") {
-      const next = yield* Effect.option(driver.next(undefined))
-      if (Option.isNone(next)) {
-        return yield* failed(last.status, "the poll schedule ended before the job completed")
-      }
-      last = yield* fetch
-      if (options.onProgress !== undefined) yield* options.onProgress(last)
-    }
-    return last
-  })
-  const maxWait = Duration.decode(options.maxWait ?? DEFAULT_MAX_WAIT)
-  return loop.pipe(
-    Effect.timeoutFail({
-      duration: maxWait,
-      onTimeout: () => failed(last.status, `not completed after ${Duration.format(maxWait)}`)
-    }),
+  return JobWait.awaitJob(http, created, options, DEFAULT_MAX_WAIT, failed).pipe(
     Effect.flatMap((job): Effect.Effect<string, Auth0Error.DecodeError | Auth0Error.ExportFailed> => {
       switch (job.status) {
         case "completed":

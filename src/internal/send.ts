@@ -142,12 +142,13 @@ const retrying = <A, E extends Auth0Error.Auth0Error>(once: Effect.Effect<A, E>,
   )
 }
 
-/** A multipart body: each defined property a field, a `Blob` sent as a file. */
+/** A multipart body: each defined property a field, a `Blob` sent as a file (a `File` under its own name). */
 const formData = (body: unknown): FormData => {
   const form = new FormData()
   for (const [name, value] of Object.entries(body as Record<string, unknown>)) {
     if (value === undefined) continue
-    if (value instanceof Blob) form.append(name, value, name)
+    if (value instanceof File) form.append(name, value)
+    else if (value instanceof Blob) form.append(name, value, name)
     else form.append(name, String(value))
   }
   return form

@@ -99,3 +99,60 @@ export const ImportError = Schema.Struct({
  * @category models
  */
 export interface ImportError extends Schema.Schema.Type<typeof ImportError> {}
+
+/**
+ * One import job of a `Users.import`: its id, how many users its file held,
+ * and Auth0's counts once it completed.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ImportedJob = Schema.Struct({
+  id: Schema.String,
+  users: Schema.Number,
+  inserted: Schema.Number,
+  updated: Schema.Number,
+  failed: Schema.Number,
+  total: Schema.Number
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface ImportedJob extends Schema.Schema.Type<typeof ImportedJob> {}
+
+/**
+ * What a `Users.import` did: Auth0's counts summed over its jobs, the jobs,
+ * and every user Auth0 rejected with its reasons. A rejected user is named by
+ * its `email`, `user_id`, `username` or `phone_number`, never with its
+ * password hash or metadata.
+ *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Job } from "effect-auth0"
+ * const summary = Schema.decodeUnknownSync(Job.ImportSummary)({
+ *   inserted: 1, updated: 0, failed: 1, total: 2,
+ *   jobs: [{ id: "job_6nNLiwFZksN0YmRR", users: 2, inserted: 1, updated: 0, failed: 1, total: 2 }],
+ *   errors: [{ user: { email: "a@example.com" }, errors: [{ code: "DUPLICATED_USER", message: "The user already exist and upsert parameter is false" }] }]
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ImportSummary = Schema.Struct({
+  inserted: Schema.Number,
+  updated: Schema.Number,
+  failed: Schema.Number,
+  total: Schema.Number,
+  jobs: Schema.Array(ImportedJob),
+  errors: Schema.Array(ImportError)
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface ImportSummary extends Schema.Schema.Type<typeof ImportSummary> {}

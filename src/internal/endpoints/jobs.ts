@@ -1,4 +1,4 @@
-/** The job endpoints: the state of a job, its errors, the export and verification-email jobs. */
+/** The job endpoints: the state of a job, its errors, the export, import and verification-email jobs. */
 import * as Schema from "effect/Schema"
 import * as Endpoint from "../../Endpoint.js"
 import { ImportError, Job } from "../../schema/Job.js"
@@ -9,6 +9,18 @@ export interface ExportBody {
   readonly format: "json" | "csv"
   readonly limit?: number
   readonly fields?: ReadonlyArray<{ readonly name: string; readonly export_as?: string }>
+}
+
+/**
+ * The `POST /jobs/users-imports` form, in the order of its parts on the wire (as Auth0's own SDKs send
+ * them): the options as text, then the users file (`users.json`, a JSON array).
+ */
+export type ImportBody = {
+  readonly connection_id: string
+  readonly upsert?: "true" | "false" | undefined
+  readonly external_id?: string | undefined
+  readonly send_completion_email?: "true" | "false" | undefined
+  readonly users: Blob
 }
 
 /** The `POST /jobs/verification-email` body. */
@@ -56,6 +68,20 @@ export const exportUsers = Endpoint.make({
   scopes: ["read:users"],
   bucket: "global",
   body: Endpoint.json<ExportBody>(),
+  response: Job
+})
+
+export const importUsers = Endpoint.make({
+  name: "Jobs.importUsers",
+  method: "POST",
+  path: "/jobs/users-imports",
+  // A second job imports the file again: without upsert every user of it is a DUPLICATED_USER, with it
+  // the completion email goes twice. A 429 (a third job, or the rate limit) did nothing and is retried.
+  retrySafe: false,
+  success: 202,
+  scopes: ["create:users"],
+  bucket: "global",
+  body: Endpoint.multipart<ImportBody>(),
   response: Job
 })
 

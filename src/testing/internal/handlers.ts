@@ -13,7 +13,10 @@ export interface Call<E extends Endpoint.Any = Endpoint.Any> {
   /** The path's `{name}` values, decoded. */
   readonly params: Endpoint.PathParams<E["path"]>
   readonly query: URLSearchParams
-  /** The JSON body, parsed when first asked for: 415 without a JSON content type, 400 when it does not parse. */
+  /**
+   * The body, parsed when first asked for: JSON, or a multipart `Form`; 415 without either content type, 400
+   * when it does not parse.
+   */
   readonly body: () => unknown
   readonly headers: Readonly<Record<string, string | undefined>>
   /** The request's time, in milliseconds since the epoch. */

@@ -18,11 +18,13 @@ import { userBlocks as userBlockHandlers } from "./handlers/userBlocks.js"
 import { usersSessions as sessionHandlers } from "./handlers/sessions.js"
 import { users as userHandlers } from "./handlers/users.js"
 import * as Jobs from "./jobs.js"
+import * as Multipart from "./multipart.js"
 import { errorBody, json, oauthError, refusal } from "./responses.js"
 import { SessionsState } from "./state/sessions.js"
 import * as RateLimit from "./rateLimit.js"
 import type { BucketRateLimitOptions, RateLimitBucket, RateLimitOptions } from "./rateLimit.js"
 import { Bulk } from "./state/bulk.js"
+import { type ImportJobOptions, Imports } from "./state/imports.js"
 import { RbacState } from "./state/rbac.js"
 import { LookupState } from "./state/lookup.js"
 import { AuthMethods } from "./state/authMethods.js"
@@ -80,7 +82,7 @@ export interface FaultOptions {
   readonly includeFiles?: boolean | undefined
 }
 
-export interface TenantOptions extends Jobs.ExportJobOptions {
+export interface TenantOptions extends Jobs.ExportJobOptions, ImportJobOptions {
   readonly domain?: string | undefined
   readonly clientId?: string | undefined
   readonly clientSecret?: string | undefined
@@ -129,6 +131,8 @@ export class Tenant {
   readonly jobs: Jobs.Jobs
   /** Verification-email jobs and tickets. */
   readonly bulk: Bulk
+  /** Users import jobs. */
+  readonly imports: Imports
   readonly rbac: RbacState
   /** Organizations, connected accounts and brute-force blocks. */
   readonly lookup: LookupState
@@ -163,6 +167,7 @@ export class Tenant {
     this.faults = options.faults ?? {}
     this.jobs = new Jobs.Jobs(this.store, options)
     this.bulk = new Bulk(this.store)
+    this.imports = new Imports(this.store, options)
     this.rbac = new RbacState(this.store)
     this.lookup = new LookupState(this.store)
     this.authMethods = new AuthMethods(this.store)
@@ -176,7 +181,7 @@ export class Tenant {
         usersAuthMethods: authMethodHandlers(this.authMethods),
         usersSessions: sessionHandlers(this.sessions),
         userBlocks: userBlockHandlers(this.lookup),
-        jobs: jobHandlers(this.jobs, this.bulk, this.domain),
+        jobs: jobHandlers(this.jobs, this.bulk, this.imports, this.domain),
         tickets: ticketHandlers(this.bulk, this.domain),
         roles: roleHandlers(this.store)
       },
@@ -380,6 +385,8 @@ export class Tenant {
   private body(request: FakeRequest): unknown {
     if (request.body === undefined || request.body === "") return undefined
     const type = request.headers["content-type"] ?? ""
+    const boundary = Multipart.boundaryOf(type)
+    if (boundary !== undefined) return Multipart.parse(request.body, boundary)
     if (!type.startsWith("application/json")) throw new Refusal(415, "Unsupported Media Type")
     try {
       return JSON.parse(request.body) as unknown

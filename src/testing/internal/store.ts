@@ -129,6 +129,16 @@ export class Store {
     if (ids?.size === 0) this.byEmail.delete(key)
   }
 
+  /** The user of `connection` with this email, if any. */
+  idByEmail(connection: string, email: string): string | undefined {
+    const lower = email.toLowerCase()
+    for (const id of this.byEmail.get(lower) ?? []) {
+      const identities = (this.users.get(id)?.identities as Array<Record<string, unknown>> | undefined) ?? []
+      if (identities.some((i) => i.connection === connection)) return id
+    }
+    return undefined
+  }
+
   private emailTaken(connection: string, email: string, except?: string): boolean {
     const lower = email.toLowerCase()
     for (const id of this.byEmail.get(lower) ?? []) {
