@@ -261,7 +261,14 @@ export const makeClientCredentials = (
                 : Effect.fail(Body.tooLarge(where, status, limit))
               : Effect.flatMap(Clock.currentTimeMillis, (now) =>
                   Effect.fail(
-                    Errors.fromStatus(where, status, headers, text._tag === "Some" ? text.value : "", [], now) as Auth0Error.Common
+                    Errors.fromStatus(
+                      where,
+                      status,
+                      headers,
+                      text._tag === "Some" ? text.value : "",
+                      [],
+                      now
+                    ) as Auth0Error.Common
                   )
                 )
         )

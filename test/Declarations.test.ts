@@ -241,7 +241,22 @@ describe("an endpoint the library lacks (the escape hatch)", () => {
       })
       const seen: Array<FormData> = []
       const client = HttpClient.make((request) => {
-        if (request.body._tag === "FormData") seen.push(request.body.formData)
+        const sent = request.body
+        // The library writes the form itself; a standard parser must read it back.
+        if (sent._tag === "Uint8Array" && sent.contentType.startsWith("multipart/form-data; boundary="))
+          return Effect.flatMap(
+            Effect.promise(() =>
+              new Response(sent.body as Uint8Array<ArrayBuffer>, {
+                headers: { "content-type": sent.contentType }
+              }).formData()
+            ),
+            (form) => {
+              seen.push(form)
+              return Effect.succeed(
+                HttpClientResponse.fromWeb(request, Response.json({ id: "job_1" }, { status: 201 }))
+              )
+            }
+          )
         const body = request.url.endsWith("/oauth/token")
           ? { access_token: "tok", expires_in: 86400, token_type: "Bearer" }
           : { id: "job_1" }

@@ -33,7 +33,10 @@ const sentFiles = Effect.gen(function* () {
       const body = r.body ?? ""
       const start = body.indexOf("\r\n\r\n", body.indexOf('name="users"')) + 4
       const end = body.indexOf("\r\n--", start)
-      return { bytes: Buffer.byteLength(body.slice(start, end)), users: JSON.parse(body.slice(start, end)) as Array<ImportUser.ImportUser> }
+      return {
+        bytes: Buffer.byteLength(body.slice(start, end)),
+        users: JSON.parse(body.slice(start, end)) as Array<ImportUser.ImportUser>
+      }
     })
 })
 
@@ -55,7 +58,11 @@ describe("Users.import against the fake tenant", () => {
       assert.strictEqual(summary.jobs.length, files.length)
       for (const file of files) assert.isAtMost(file.bytes, 40_000)
       const emails = files.flatMap((file) => file.users.map((u) => u.email))
-      assert.deepStrictEqual(emails, input.map((u) => u.email), "every user once, in order")
+      assert.deepStrictEqual(
+        emails,
+        input.map((u) => u.email),
+        "every user once, in order"
+      )
       assert.deepStrictEqual(
         summary.jobs.map((job) => job.users),
         files.map((file) => file.users.length)
@@ -73,7 +80,11 @@ describe("Users.import against the fake tenant", () => {
     Effect.gen(function* () {
       const tenant = yield* FakeAuth0.Tenant
       yield* tenant.seedUsers([
-        { connection: "Username-Password-Authentication", email: "old@example.com", app_metadata: { plan: "free", extra: 1 } }
+        {
+          connection: "Username-Password-Authentication",
+          email: "old@example.com",
+          app_metadata: { plan: "free", extra: 1 }
+        }
       ])
       const hash = "$2b$10$C9Lo9cZbdJ.Ax/jGQm2lpeS2S/UjN6qK0wEYV0x6MLyT1bPqH1V7i"
       const input: Array<ImportUser.ImportUser> = [
@@ -119,7 +130,10 @@ describe("Users.import against the fake tenant", () => {
       assert.strictEqual(summary.inserted, 200)
       const tenant = yield* FakeAuth0.Tenant
       const posts = (yield* tenant.requests).filter((r) => r.method === "POST" && r.url.endsWith("/users-imports"))
-      assert.isTrue(posts.some((r) => r.status === 429), "the third job was refused at first")
+      assert.isTrue(
+        posts.some((r) => r.status === 429),
+        "the third job was refused at first"
+      )
       assert.strictEqual(posts.filter((r) => r.status === 202).length, summary.jobs.length + 2)
     }).pipe(Effect.provide(fake({ importMillis: 60 })))
   )
@@ -175,7 +189,10 @@ describe("Users.import against the fake tenant", () => {
       assert.strictEqual(done.status, "completed")
       assert.deepStrictEqual(done.summary, { failed: 1, updated: 0, inserted: 1, total: 2 })
       const rejected = yield* Jobs.errors(job.id)
-      assert.deepStrictEqual(rejected.map((e) => e.errors[0]!.code), ["FORMAT"])
+      assert.deepStrictEqual(
+        rejected.map((e) => e.errors[0]!.code),
+        ["FORMAT"]
+      )
       const clean = yield* Jobs.importUsers([{ email: "b@example.com" }], { connection_id: CONNECTION })
       yield* Effect.sleep("20 millis")
       assert.deepStrictEqual(yield* Jobs.errors(clean.id), [])
@@ -204,7 +221,10 @@ describe("Jobs.importUsers on the wire", () => {
       })
       const layer = credentials(s.layer)
       const capture = Effect.gen(function* () {
-        yield* Jobs.importUsers([{ email: "a@example.com" }], { connection_id: CONNECTION, send_completion_email: false })
+        yield* Jobs.importUsers([{ email: "a@example.com" }], {
+          connection_id: CONNECTION,
+          send_completion_email: false
+        })
         yield* Jobs.importUsers([{ email: "a@example.com" }], {
           connection_id: CONNECTION,
           upsert: true,

@@ -27,6 +27,7 @@ import * as Page from "./codec/page.js"
 import * as Query from "./codec/query.js"
 import * as Decode from "./decode.js"
 import * as Errors from "./errors.js"
+import * as Multipart from "./multipart.js"
 import type * as Pacer from "./pacer.js"
 import * as Path from "./path.js"
 import * as Redirects from "./redirects.js"
@@ -142,18 +143,6 @@ const retrying = <A, E extends Auth0Error.Auth0Error>(once: Effect.Effect<A, E>,
   )
 }
 
-/** A multipart body: each defined property a field, a `Blob` sent as a file (a `File` under its own name). */
-const formData = (body: unknown): FormData => {
-  const form = new FormData()
-  for (const [name, value] of Object.entries(body as Record<string, unknown>)) {
-    if (value === undefined) continue
-    if (value instanceof File) form.append(name, value)
-    else if (value instanceof Blob) form.append(name, value, name)
-    else form.append(name, String(value))
-  }
-  return form
-}
-
 /** The service's `request`, over what `Auth0Http.make` built. */
 export const makeRequest = ({
   apiUrl,
@@ -189,19 +178,27 @@ export const makeRequest = ({
         headers: fixedHeaders
       }
     )
-    const sent =
-      input.body === undefined
-        ? base
-        : endpoint.body === "multipart"
-          ? HttpClientRequest.bodyFormData(base, formData(input.body))
-          : HttpClientRequest.bodyUnsafeJson(base, input.body)
+    const multipart = input.body !== undefined && endpoint.body === "multipart"
+    const sent = input.body === undefined || multipart ? base : HttpClientRequest.bodyUnsafeJson(base, input.body)
+    // A form is written once, when first sent (its files are read then), and sent as bytes.
+    let written: HttpClientRequest.HttpClientRequest | undefined
+    const form = multipart
+      ? Effect.suspend(() =>
+          written !== undefined
+            ? Effect.succeed(written)
+            : Effect.map(
+                Multipart.encode(input.body as Readonly<Record<string, unknown>>),
+                ({ bytes, contentType }) => (written = HttpClientRequest.bodyUint8Array(base, bytes, contentType))
+              )
+        )
+      : undefined
     const onTimeout = () => new Auth0Error.TimeoutError({ ...where, timeout })
 
     // One exchange with the given token: status, headers and the whole body, within the timeout.
-    const timed = (token: Redacted.Redacted<string>) =>
+    const timedWith = (request: HttpClientRequest.HttpClientRequest, token: Redacted.Redacted<string>) =>
       Timeout.timeoutFail(
         Effect.mapError(
-          Effect.flatMap(client.execute(HttpClientRequest.bearerToken(sent, token)), (response) =>
+          Effect.flatMap(client.execute(HttpClientRequest.bearerToken(request, token)), (response) =>
             Effect.map(Body.readText(response, maxResponseBytes), (text): Answer => ({
               status: response.status,
               headers: response.headers,
@@ -213,6 +210,8 @@ export const makeRequest = ({
         timeout,
         onTimeout
       )
+    const timed = (token: Redacted.Redacted<string>) =>
+      form === undefined ? timedWith(sent, token) : Effect.flatMap(form, (request) => timedWith(request, token))
     // Sent when the pacer sees a token in the endpoint's bucket and then a permit is free, each only when
     // switched on: a permit is held while sending, never while waiting for a bucket, so a request held for
     // one bucket does not hold back requests for another.

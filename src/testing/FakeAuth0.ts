@@ -234,13 +234,6 @@ const bodyText = (request: HttpClientRequest.HttpClientRequest): string | undefi
 
 const utf8 = new TextEncoder()
 
-/** A form as a client puts it on the wire: the body and its `multipart/form-data; boundary=…` type. */
-const multipartText = (formData: FormData) =>
-  Effect.promise(async () => {
-    const encoded = new Response(formData)
-    return { contentType: encoded.headers.get("content-type") ?? "multipart/form-data", text: await encoded.text() }
-  })
-
 /** A body stream that sends half of the body, then fails as a dropped connection would. */
 const cutOff = (body: string | Uint8Array): ReadableStream<Uint8Array> =>
   new ReadableStream({
@@ -267,12 +260,11 @@ const cutOff = (body: string | Uint8Array): ReadableStream<Uint8Array> =>
 export const httpClient = (tenant: Tenant.Service): HttpClient.HttpClient =>
   HttpClient.make((request, url) =>
     Effect.gen(function* () {
-      const form = request.body._tag === "FormData" ? yield* multipartText(request.body.formData) : undefined
       const answer = yield* tenant.handle({
         method: request.method,
         url: `${url.pathname}${url.search}`,
-        headers: form === undefined ? request.headers : { ...request.headers, "content-type": form.contentType },
-        body: form === undefined ? bodyText(request) : form.text
+        headers: request.headers,
+        body: bodyText(request)
       })
       if (answer.delayMillis !== undefined && answer.delayMillis > 0) yield* Effect.sleep(answer.delayMillis)
       if (answer.fault === "reset") {
