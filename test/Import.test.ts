@@ -55,6 +55,11 @@ describe("Users.import against the fake tenant", () => {
       )
       const files = yield* sentFiles
       assert.isAbove(files.length, 3)
+      const tenantRequests = yield* (yield* FakeAuth0.Tenant).requests
+      assert.isFalse(
+        tenantRequests.some((r) => r.status === 429),
+        "two jobs at a time: the fake never had to refuse a third"
+      )
       assert.strictEqual(summary.jobs.length, files.length)
       for (const file of files) assert.isAtMost(file.bytes, 40_000)
       const emails = files.flatMap((file) => file.users.map((u) => u.email))
@@ -73,7 +78,7 @@ describe("Users.import against the fake tenant", () => {
       const one = stored.find((u) => u.email === "user7@example.com")!
       assert.deepStrictEqual(one.user_metadata, { n: 7 })
       assert.strictEqual(one.given_name, "Given 7")
-    }).pipe(Effect.provide(fake()))
+    }).pipe(Effect.provide(fake({ importMillis: 50 })))
   )
 
   it.live("a summary of duplicates, invalid users and upserts, the rejected named without their hashes", () =>
@@ -135,7 +140,7 @@ describe("Users.import against the fake tenant", () => {
         "the third job was refused at first"
       )
       assert.strictEqual(posts.filter((r) => r.status === 202).length, summary.jobs.length + 2)
-    }).pipe(Effect.provide(fake({ importMillis: 60 })))
+    }).pipe(Effect.provide(fake({ importMillis: 400 })))
   )
 
   it.live("a user too large for any file fails before anything of an array is sent", () =>

@@ -48,7 +48,8 @@ const wire = (request: HttpClientRequest.HttpClientRequest) =>
   })
 
 /** A client answering each API request with the next of `answers` (a recording or a scripted reply). */
-const scripted = (answers: ReadonlyArray<RecordedMultipart | (() => Response)>, retry: false | undefined = false) => {
+/** Retries off unless `defaultRetry`: then the layer's default policy, as a user gets it. */
+const scripted = (answers: ReadonlyArray<RecordedMultipart | (() => Response)>, defaultRetry = false) => {
   const sent: Array<Sent> = []
   let next = 0
   const client = HttpClient.make((request, url) =>
@@ -69,7 +70,7 @@ const scripted = (answers: ReadonlyArray<RecordedMultipart | (() => Response)>, 
   const layer = Auth0Http.layer({
     domain: DOMAIN,
     token: Redacted.make("tok"),
-    ...(retry === false ? { retry } : {})
+    ...(defaultRetry ? {} : { retry: false as const })
   }).pipe(Layer.provide(Layer.succeed(HttpClient.HttpClient, client)), Layer.orDie)
   return { sent, layer }
 }
@@ -227,7 +228,7 @@ describe("an import that ends short, from a scripted tenant", () => {
   it.live("no answer to the create (503): not sent again, ImportFailed unknown, no job id", () =>
     Effect.gen(function* () {
       // The default retry policy: it must not send the create again.
-      const s = scripted([answer(503, { statusCode: 503, message: "down" })], undefined)
+      const s = scripted([answer(503, { statusCode: 503, message: "down" })], true)
       const error = yield* Effect.flip(Users.import(users, { connection_id: "con_ftSSLHb0O7rcUGmF", ...fast })).pipe(
         Effect.provide(s.layer)
       )
