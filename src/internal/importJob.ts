@@ -315,39 +315,47 @@ export const run = <E, R>(
     let sent = 0
     let failure: Failure | undefined
     let upstream: { readonly error: E } | undefined
-    const step = (piece: Either.Either<File_ | Unfit, E>): Effect.Effect<void> => {
+    type Done = { readonly job: ImportedJob; readonly errors: ReadonlyArray<ImportError> } | undefined
+    // A failure stops new jobs at once; the results are summed in file order, as the stream hands them on.
+    const step = (piece: Either.Either<File_ | Unfit, E>): Effect.Effect<Done> => {
       if (Either.isLeft(piece)) {
         upstream = { error: piece.left }
-        return Effect.void
+        return Effect.succeed(undefined)
       }
       const item = piece.right
       if (item._tag === "Unfit") {
         failure ??= unfit(item)
-        return Effect.void
+        return Effect.succeed(undefined)
       }
-      if (failure !== undefined) return Effect.void
+      if (failure !== undefined) return Effect.succeed(undefined)
       return Effect.matchEffect(runJob(http, item, options), {
         onFailure: (error) =>
           Effect.sync(() => {
             if (error.status !== "rejected") sent += item.users.length
             failure ??= error
+            return undefined
           }),
-        onSuccess: ({ errors: rejected, job }) =>
+        onSuccess: (result) =>
           Effect.sync(() => {
             sent += item.users.length
-            summary.inserted += job.inserted
-            summary.updated += job.updated
-            summary.failed += job.failed
-            summary.total += job.total
-            jobs.push(job)
-            for (const entry of rejected) errors.push(entry)
+            return result
           })
       })
+    }
+    const add = (result: Done) => {
+      if (result === undefined) return
+      const { errors: rejected, job } = result
+      summary.inserted += job.inserted
+      summary.updated += job.updated
+      summary.failed += job.failed
+      summary.total += job.total
+      jobs.push(job)
+      for (const entry of rejected) errors.push(entry)
     }
     yield* Stream.either(files(source, limit)).pipe(
       Stream.takeWhile(() => failure === undefined),
       Stream.mapEffect(step, { concurrency }),
-      Stream.runDrain
+      Stream.runForEach((result) => Effect.sync(() => add(result)))
     )
     const done: ImportSummary = { ...summary, jobs, errors }
     if (failure !== undefined) return yield* new Auth0Error.ImportFailed({ ...failure, done, sent })
