@@ -7,21 +7,21 @@
 import * as Schema from "effect/Schema"
 import { Extra, Nullable } from "../internal/schema.js"
 
+/** Auth0's counts of an import, in the order its summary has them. */
+const counts = {
+  failed: Schema.Number,
+  updated: Schema.Number,
+  inserted: Schema.Number,
+  total: Schema.Number
+}
+
 /**
  * What an import reports when it is done.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const JobSummary = Schema.Struct(
-  {
-    failed: Schema.Number,
-    updated: Schema.Number,
-    inserted: Schema.Number,
-    total: Schema.Number
-  },
-  Extra
-)
+export const JobSummary = Schema.Struct(counts, Extra)
 
 /**
  * @since 0.1.0
@@ -107,14 +107,7 @@ export interface ImportError extends Schema.Schema.Type<typeof ImportError> {}
  * @since 0.1.0
  * @category schemas
  */
-export const ImportedJob = Schema.Struct({
-  id: Schema.String,
-  users: Schema.Number,
-  inserted: Schema.Number,
-  updated: Schema.Number,
-  failed: Schema.Number,
-  total: Schema.Number
-})
+export const ImportedJob = Schema.Struct({ id: Schema.String, users: Schema.Number, ...counts })
 
 /**
  * @since 0.1.0
@@ -143,10 +136,7 @@ export interface ImportedJob extends Schema.Schema.Type<typeof ImportedJob> {}
  * @category schemas
  */
 export const ImportSummary = Schema.Struct({
-  inserted: Schema.Number,
-  updated: Schema.Number,
-  failed: Schema.Number,
-  total: Schema.Number,
+  ...counts,
   jobs: Schema.Array(ImportedJob),
   errors: Schema.Array(ImportError)
 })
