@@ -8,8 +8,9 @@ import { NodeHttpClient } from "@effect/platform-node"
 import { Effect, Layer } from "effect"
 import { Auth0Http } from "../src/index.js"
 import { FakeAuth0 } from "../src/testing/index.js"
+import { migrate } from "./migration.js"
 import { accessAdmin } from "./rbac.js"
-import { DATABASE, seedTenant } from "./seed.js"
+import { DATABASE, DATABASE_ID, seedTenant } from "./seed.js"
 import { burst, readOnly, readWrite } from "./tour.js"
 
 const title = (text: string) => Effect.sync(() => console.log(`\n${text}`))
@@ -35,6 +36,13 @@ const againstFake = Effect.gen(function* () {
     yield* readWrite(DATABASE)
     yield* title("Access admin: find by email, assign a role, its permissions, a block lifted, sessions revoked")
     yield* accessAdmin(tenant, String(seeded.find((u) => typeof u.email === "string")?.email))
+
+    yield* title("Import: 20,000 legacy users from a Stream, in files under 500 KB, two jobs at a time")
+    yield* migrate(
+      DATABASE_ID,
+      20_000,
+      seeded.flatMap((u) => (typeof u.email === "string" ? [u.email] : [])).slice(0, 100)
+    )
 
     yield* title("Rate limit: a bucket of 4 refilled 10 per second, and 12 reads at concurrency 4")
     yield* tenant.setRateLimit({ burst: 4, perSecond: 10, retryAfter: true })

@@ -57,6 +57,8 @@ const LOG_TYPES = [
 ]
 
 export const DATABASE = "Username-Password-Authentication"
+/** The fake tenant's id of that connection, as `Users.import` and `Users.export` take it. */
+export const DATABASE_ID = "con_ftSSLHb0O7rcUGmF"
 export const SOCIAL = "google-oauth2"
 
 /** Seed `count` users; returns the ids the tour starts from. */
