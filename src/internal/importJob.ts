@@ -229,11 +229,16 @@ const unfit = (item: Unfit): Failure => ({
 const unfitFailure = (item: Unfit, done: ImportSummary, sent: number) =>
   new Auth0Error.ImportFailed({ ...unfit(item), done, sent })
 
-/** One file as one job: created (a third job's 429 waited out), polled to its end, its rejected users read. */
+/**
+ * One file as one job: created (a third job's 429 waited out), polled to its end, its rejected users read.
+ * `creating` lets one job be created at a time, so that jobs are created in the order of their files (a
+ * user and its later duplicate are then imported in that order) while two jobs run at once.
+ */
 const runJob = (
   http: Auth0Http.Service,
   file: File_,
-  options: ImportOptions
+  options: ImportOptions,
+  creating: Effect.Semaphore
 ): Effect.Effect<{ readonly job: ImportedJob; readonly errors: ReadonlyArray<ImportError> }, Failure> =>
   Effect.gen(function* () {
     const body = form(file.text, options)
@@ -243,7 +248,8 @@ const runJob = (
         while: isJobLimit,
         schedule: (options.pollSchedule ?? JobWait.defaultPollSchedule).pipe(Schedule.upTo(maxWait))
       }),
-      Effect.mapError((error) => createFailure(error, file.users))
+      Effect.mapError((error) => createFailure(error, file.users)),
+      creating.withPermits(1)
     )
     const jobId = created.id
     const failed = (status: string, detail: string, reason?: string): Failure => ({
@@ -301,6 +307,7 @@ export const run = <E, R>(
     const http = yield* Auth0Http
     const limit = checkLimit(options.maxFileBytes ?? MAX_FILE_BYTES)
     const concurrency = options.concurrency ?? 2
+    const creating = yield* Effect.makeSemaphore(1)
     const source: Stream.Stream<ImportUser, E, R> = isStream<E, R>(users) ? users : Stream.fromIterable(users)
     if (Array.isArray(users)) {
       // An array is all there already: a user that fits in no file fails the import before anything is sent.
@@ -328,7 +335,7 @@ export const run = <E, R>(
         return Effect.succeed(undefined)
       }
       if (failure !== undefined) return Effect.succeed(undefined)
-      return Effect.matchEffect(runJob(http, item, options), {
+      return Effect.matchEffect(runJob(http, item, options, creating), {
         onFailure: (error) =>
           Effect.sync(() => {
             if (error.status !== "rejected") sent += item.users.length
