@@ -393,3 +393,34 @@ describe("q takes a Query", () => {
     { timeout: 120_000 }
   )
 })
+
+describe("Users.stream's own bounds follow the same grammar", () => {
+  it.effect("a sort key ending in a backslash is walked past (bare, escaped), every user once", () =>
+    Effect.gen(function* () {
+      const tenant = yield* FakeAuth0.Tenant
+      const seeded = yield* tenant.seedUsers(
+        Array.from({ length: 250 }, (_, i) => ({
+          connection: DB,
+          email: `u${i}@x.test`,
+          nickname: i < 120 ? "a(b)*\\" : i < 200 ? `b${i % 7}\\\\` : `c"${i}`
+        }))
+      )
+      const delivered = Chunk.toReadonlyArray(yield* Stream.runCollect(Users.stream({ sort: "nickname:1" }))).map(
+        (u) => u.user_id
+      )
+      assert.strictEqual(new Set(delivered).size, delivered.length, "nobody twice")
+      assert.deepStrictEqual([...delivered].sort(), seeded.map((u) => u.user_id).sort(), "everybody")
+    }).pipe(Effect.provide(FakeAuth0.layer()))
+  )
+
+  it.effect("one that also holds a space cannot be a bound at all: a typed BadRequest, not a hang", () =>
+    Effect.gen(function* () {
+      const tenant = yield* FakeAuth0.Tenant
+      yield* tenant.seedUsers(
+        Array.from({ length: 150 }, (_, i) => ({ connection: DB, email: `u${i}@x.test`, nickname: "a b\\" }))
+      )
+      const error = yield* Effect.flip(Stream.runDrain(Users.stream({ sort: "nickname:1" })))
+      expect(error).toMatchObject({ _tag: "BadRequest", status: 400, errorCode: "invalid_query_string" })
+    }).pipe(Effect.provide(FakeAuth0.layer()))
+  )
+})
