@@ -17,6 +17,9 @@ export * as Endpoint from "./Endpoint.js"
 export * as Jobs from "./Jobs.js"
 
 /** @since 0.1.0 */
+export * as Query from "./Query.js"
+
+/** @since 0.1.0 */
 export * as Retry from "./Retry.js"
 
 /** @since 0.1.0 */

@@ -22,6 +22,7 @@ import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as Merge from "./merge.js"
 import { and } from "./paging.js"
+import { escapeTerm } from "./query/render.js"
 
 /** A value a range bound can hold. Booleans and objects have no order Auth0 ranges over. */
 const Key = Schema.Union(Schema.String, Schema.Number)
@@ -95,8 +96,18 @@ const chain = (plan: Plan, position: Position): ReadonlyArray<Level> =>
 export const fits = (plan: Plan, position: Position): boolean =>
   (position.phase === "values" || plan.missing !== undefined) && position.pins.length < chain(plan, position).length
 
-/** A bound in Lucene's quoted form: inside quotes only `"` and `\` need escaping. */
-const quote = (value: Key): string => `"${String(value).replace(/["\\]/g, (c) => `\\${c}`)}"`
+/**
+ * A bound Lucene reads back as `value`. Quoted, only `"` and `\` need escaping; but the lexer takes the
+ * longest quoted match, so a `\` right before the closing quote would escape it and swallow the rest.
+ * A value ending in `\` is therefore written bare, every special escaped, where it can be: a bare bound
+ * ends at whitespace, `]` or `}` even escaped. Such a value holding one of those too stays quoted, and
+ * Auth0 refuses the page (BadRequest).
+ */
+const quote = (value: Key): string => {
+  const text = String(value)
+  if (text.endsWith("\\") && !/[\s\]}]/.test(text)) return escapeTerm(text)
+  return `"${text.replace(/["\\]/g, (c) => `\\${c}`)}"`
+}
 
 /** The `q` and `sort` of the page at `position`. */
 export const request = (plan: Plan, position: Position): { readonly q: string | undefined; readonly sort: string } => {

@@ -4,6 +4,7 @@
  */
 import type * as Redacted from "effect/Redacted"
 import type * as Projection from "../internal/codec/projection.js"
+import * as Query from "../Query.js"
 
 /**
  * @since 0.1.0
@@ -27,8 +28,8 @@ export interface PageParams {
  * @category models
  */
 export interface ListParams extends ProjectionParams, PageParams {
-  /** A search query in Auth0's Lucene syntax; sent with `search_engine=v3`. */
-  readonly q?: string | undefined
+  /** A search query: a `Query` (built from values, see the `Query` module), or text in Auth0's Lucene syntax; sent with `search_engine=v3`. */
+  readonly q?: string | Query.Query | undefined
   /** `field:1` ascending or `field:-1` descending, e.g. `created_at:1`. */
   readonly sort?: string | undefined
   /** Default `v3` when `q` is given. */
@@ -144,6 +145,10 @@ export interface CheckpointStreamParams {
 
 /** A checkpoint page's query: `take` always sent, since without it Auth0 may answer another paging style. */
 export const checkpointQuery = (params: CheckpointParams) => ({ from: params.from, take: params.take ?? 50 })
+
+/** `q` as sent: a `Query` rendered, a string as it is. */
+export const queryText = (q: string | Query.Query | undefined): string | undefined =>
+  q === undefined || typeof q === "string" ? q : Query.render(q)
 
 /** An offset page's query: `include_totals` always, so that the answer is the envelope, and Auth0's page size. */
 export const pageQuery = (params: PageParams) => ({

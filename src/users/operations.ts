@@ -15,6 +15,7 @@ import {
   type PageParams,
   pageQuery,
   type ProjectionParams,
+  queryText,
   type UpdateBody
 } from "./models.js"
 
@@ -50,13 +51,14 @@ const revealPassword = <B extends { readonly password?: string | Redacted.Redact
  */
 export const list = Effect.fn(Declared.list.name)(function* (params: ListParams = {}) {
   const http = yield* Auth0Http
+  const q = queryText(params.q)
   return yield* http.request(Declared.list, {
     query: {
       ...pageQuery(params),
       ...Projection.toQuery(params),
-      q: params.q,
+      q,
       sort: params.sort,
-      search_engine: params.search_engine ?? (params.q !== undefined ? "v3" : undefined),
+      search_engine: params.search_engine ?? (q !== undefined ? "v3" : undefined),
       connection: params.connection,
       primary_order: params.primary_order
     }

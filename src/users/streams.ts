@@ -13,7 +13,7 @@ import * as Keyset from "../internal/keyset.js"
 import * as Merge from "../internal/merge.js"
 import * as Paging from "../internal/paging.js"
 import type { User } from "../schema/User.js"
-import { cappedOptions, type ListParams, type ProjectionParams } from "./models.js"
+import { cappedOptions, type ListParams, type ProjectionParams, queryText } from "./models.js"
 import { list } from "./operations.js"
 
 const STREAM_PAGE = 100
@@ -110,7 +110,7 @@ const offsetUsers = (params: StreamParams, sort: string) => {
         stopAtCap: false,
         limitExceeded: (total) =>
           limitExceeded(
-            params.q ?? "",
+            queryText(params.q) ?? "",
             total,
             `${total} matches, the sort ${sort} cannot be walked by key, and offset pages end at Auth0's 1000-result cap`
           )
@@ -203,10 +203,12 @@ const walkUsers = <A>(
  * @category streams
  */
 export const stream = (
-  params: StreamParams = {}
+  input: StreamParams = {}
 ): Stream.Stream<User, Auth0Error.For<never> | Auth0Error.LimitExceeded, Auth0Http> => {
+  // Rendered once: the walk and-s its own ranges with the text, which parenthesises a Query's OR.
+  const params: StreamParams = { ...input, q: queryText(input.q) }
   const sort = params.sort ?? "created_at:1"
-  return Option.match(Keyset.plan(params.q, sort), {
+  return Option.match(Keyset.plan(queryText(params.q), sort), {
     onNone: () =>
       params.after === undefined
         ? offsetUsers(params, sort)
@@ -239,14 +241,15 @@ export const stream = (
  * @category streams
  */
 export const streamWithCursor = (
-  params: StreamParams = {}
+  input: StreamParams = {}
 ): Stream.Stream<
   { readonly user: User; readonly cursor: StreamCursor },
   Auth0Error.For<never> | Auth0Error.LimitExceeded,
   Auth0Http
 > => {
+  const params: StreamParams = { ...input, q: queryText(input.q) }
   const sort = params.sort ?? "created_at:1"
-  return Option.match(Keyset.plan(params.q, sort), {
+  return Option.match(Keyset.plan(queryText(params.q), sort), {
     onNone: () => Stream.fail(invalidCursor(`cannot be kept for the sort ${sort}, which Auth0 does not sort users by`)),
     onSome: (plan) => walkUsers(params, plan, sort, true, (user, cursor) => ({ user, cursor: cursor! }))
   })

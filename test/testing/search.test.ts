@@ -239,6 +239,46 @@ describe("documented examples", () => {
     }
   })
 
+  it("follows Lucene classic's lexer, not a looser one", () => {
+    for (const q of [
+      'name:"a"b"',
+      'name:"a"b',
+      'name:ab"c"',
+      'name:"a""b"',
+      'name:"a\\"',
+      "name:a:b",
+      "name:a\\",
+      "name:a^2",
+      "name:a~",
+      'name:"a b"~2',
+      "name:!a",
+      "!name:a",
+      "name:/a.*/",
+      "+name:a",
+      "-name:a",
+      "name:x -y",
+      'created_at:["2017\\" TO *]',
+      'nickname:["a\\\\" TO "b"]',
+      'created_at:["" TO *]'
+    ]) {
+      expect(parseError(q), q).toMatch(/^Query validation error: '.+'/)
+    }
+    // escaped, every one of them is a literal character
+    const odd = 'a"b:c^d~e!f/g+h-i\\j*k?l(m)n[o]p{q}r s'
+    const escaped = odd.replace(/[\\"^~!/+\-:*?()[\]{} ]/g, "\\$&")
+    expect(matches(parsed(`nickname:${escaped}`), { nickname: odd })).toBe(true)
+    expect(matches(parsed(`nickname:${escaped}`), { nickname: odd.replace("*", "") })).toBe(false)
+    expect(matches(parsed('nickname:"a\\"b\\\\c"'), { nickname: 'a"b\\c' })).toBe(true)
+    // a quoted range bound keeps an inner backslash and an escaped quote
+    expect(matches(parsed('nickname:["a\\\\b" TO "a\\\\b"]'), { nickname: "a\\b" })).toBe(true)
+    expect(matches(parsed('nickname:["a\\b" TO "a\\b"]'), { nickname: "ab" })).toBe(true)
+    expect(matches(parsed('nickname:["a\\"b" TO *]'), { nickname: 'a"c' })).toBe(true)
+    // what stays accepted
+    expect(search("logins_count:-1")).toEqual([])
+    expect(matches(parsed("user_id:-*"), { user_id: "-x" })).toBe(true)
+    expect(matches(parsed("nickname:a-b+c"), { nickname: "a-b+c" })).toBe(true)
+  })
+
   it("guards against pathological input", () => {
     expect(parseError("a".repeat(4097))).toMatch(/longer than 4096/)
     expect(parse("a".repeat(4096)).ok).toBe(true)

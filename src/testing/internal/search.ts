@@ -14,11 +14,17 @@
  * - Values are never tokenized: a term or a phrase must equal the whole stored value (`user_id:auth0`
  *   does not match `auth0|123`). A quoted phrase and an unquoted term therefore mean the same thing;
  *   quotes only protect spaces and special characters.
- * - Only `*` is a wildcard. `?` is an ordinary character, so `name:jo?n` looks for a literal `?`.
+ * - Only `*` is a wildcard. `?` is an ordinary character, so `name:jo?n` looks for a literal `?`
+ *   (Auth0 does not support `?`; the escaped `\?` a query builder writes means the same).
  *   A term that starts with `*` needs at least 3 literal (non-`*`) characters in total.
  * - `&&` and `||` are rejected rather than treated as words, because silently searching for the
- *   literal text "&&" would return wrong results. `+`, `-` and `!` prefixes are not operators here;
- *   they are ordinary characters.
+ *   literal text "&&" would return wrong results. The `+`/`-` modifiers, `!`, boosts (`^`), fuzzy
+ *   and proximity (`~`) and regexes (`/`) are not supported: unescaped, they are a 400, never
+ *   literal text (a `-` right after `field:` or before a digit stays literal: `user_id:-*`, `-1`). So are an unescaped `"` inside a
+ *   term or right after a phrase (`name:"a"b"`) and an unescaped `:` inside a value: the grammar
+ *   is Lucene classic's, so that a query the fake answers is one Auth0 parses the same way.
+ * - A quoted range bound is lexed as Lucene does (`"` (~["\""] | "\\\"")+ `"`, longest match): a
+ *   bound ending in `\` runs on into the rest of the query and fails.
  * - Partial dates work as periods: a range bound that looks like an ISO date prefix (`2017`, `2017-12`,
  *   `2017-12-31`, ...) matches every stored date (not any other string) starting with it, so `[2017-01 TO 2017-12]` covers
  *   all of 2017 and `{2017-01 TO *]` starts in February.
@@ -79,13 +85,18 @@ type Token =
   | { readonly kind: "rangeOpen" | "rangeClose"; readonly inclusive: boolean; readonly pos: number }
 
 const isSpace = (c: string): boolean => /\s/.test(c)
-const WORD_DELIMITERS: ReadonlySet<string> = new Set(["(", ")", "[", "]", "{", "}", '"'])
+const WORD_DELIMITERS: ReadonlySet<string> = new Set(["(", ")", "[", "]", "{", "}"])
+/** Lucene's boost, fuzzy, NOT and regex characters: in a term only escaped, since the fake has none of them. */
+const OUTSIDE_TERM: ReadonlySet<string> = new Set(["^", "~", "!", "/"])
+/** A quoted range bound, longest match first, as Lucene's lexer takes it. */
+const RANGE_QUOTED = /^"((?:\\"|[^"])+)"/
 
 const tokenize = (input: string): ReadonlyArray<Token> => {
   const tokens: Array<Token> = []
   let i = 0
-  // Inside `[... TO ...]` and right after `field:` a colon is part of the value, so timestamps such as
-  // `last_login:[2017-12-31T10:00 TO *]` need no escaping. Anywhere else it ends a field name.
+  // Inside `[... TO ...]` a colon is part of the bound (Lucene's RANGE_GOOP), so timestamps such as
+  // `last_login:[2017-12-31T10:00 TO *]` need no escaping. In a value after `field:` it is an error, as
+  // in Lucene; anywhere else it ends a field name.
   let inRange = false
   let fieldEnd = -1
 
@@ -115,27 +126,46 @@ const tokenize = (input: string): ReadonlyArray<Token> => {
         continue
       case '"': {
         let text = ""
-        i++
-        for (;;) {
-          if (i >= input.length) fail("unterminated quoted string", start)
-          const ch = input[i]!
-          if (ch === '"') break
-          if (ch === "\\") {
-            if (i + 1 >= input.length) fail("unterminated quoted string", start)
-            text += input[i + 1]
-            i += 2
-          } else {
-            text += ch
-            i++
+        if (inRange) {
+          // Lucene's RANGE_QUOTED: `"` (~["\""] | "\\\"")+ `"`, the longest match, then escapes dropped. A bound
+          // ending in `\` reads `\"` as an escaped quote and runs on, as there.
+          const quoted = RANGE_QUOTED.exec(input.slice(i))
+          if (quoted === null) fail("invalid quoted range bound", start)
+          if (/(^|[^\\])(\\\\)*\\$/.test(quoted[1]!)) fail("a range bound cannot end with an escape character", start)
+          text = quoted[1]!.replace(/\\([\s\S])/g, "$1")
+          i += quoted[0].length
+        } else {
+          i++
+          for (;;) {
+            if (i >= input.length) fail("unterminated quoted string", start)
+            const ch = input[i]!
+            if (ch === '"') break
+            if (ch === "\\") {
+              if (i + 1 >= input.length) fail("unterminated quoted string", start)
+              text += input[i + 1]
+              i += 2
+            } else {
+              text += ch
+              i++
+            }
           }
+          i++
         }
-        i++
+        // `name:"a"b"` is an unescaped quote inside a phrase: never searched as `"a"` AND b.
+        const after = input[i]
+        if (after !== undefined && !isSpace(after) && after !== ")" && !(inRange && (after === "]" || after === "}"))) {
+          fail(`unexpected "${after}" right after a quoted string (escape a quote inside it as \\")`, i)
+        }
         tokens.push({ kind: "phrase", text, pos: start })
         continue
       }
     }
 
-    const colonIsLiteral = inRange || start === fieldEnd
+    const afterField = start === fieldEnd
+    // A `-` right after `field:` or before a digit stays literal, as the fake always read it (`user_id:-*`, `-1`).
+    if (!inRange && (c === "+" || (c === "-" && !afterField && !/\d/.test(input[i + 1] ?? "")))) {
+      fail(`"${c}" starts a term only escaped (\\${c}): as an operator it is not supported`, i)
+    }
     const parts: Array<string> = [""]
     let escaped = false
     while (i < input.length) {
@@ -145,8 +175,14 @@ const tokenize = (input: string): ReadonlyArray<Token> => {
         parts[parts.length - 1] += input[i + 1]
         escaped = true
         i += 2
-      } else if (isSpace(ch) || WORD_DELIMITERS.has(ch) || (ch === ":" && !colonIsLiteral)) {
+      } else if (ch === '"') {
+        fail('unexpected " inside a term (escape it as \\")', i)
+      } else if (ch === ":" && afterField && !inRange) {
+        fail('unexpected ":" inside a value (escape it as \\: or quote the value)', i)
+      } else if (isSpace(ch) || WORD_DELIMITERS.has(ch) || (ch === ":" && !inRange)) {
         break
+      } else if (!inRange && OUTSIDE_TERM.has(ch)) {
+        fail(`unsupported special character "${ch}" (escape it with \\)`, i)
       } else if (ch === "*") {
         parts.push("")
         i++
@@ -156,7 +192,7 @@ const tokenize = (input: string): ReadonlyArray<Token> => {
       }
     }
 
-    if (i < input.length && input[i] === ":" && !colonIsLiteral) {
+    if (i < input.length && input[i] === ":" && !inRange) {
       if (i === start) fail('unexpected ":" without a field name', i)
       if (parts.length > 1) fail("wildcards are not allowed in field names", start)
       tokens.push({ kind: "field", name: parts[0]!, pos: start })
