@@ -5,15 +5,9 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
-import { Extra, Nullable } from "../internal/schema.js"
+import { Extra, Nullable, named } from "../internal/schema.js"
 
-/**
- * What an import reports when it is done.
- *
- * @since 0.1.0
- * @category schemas
- */
-export const JobSummary = Schema.Struct(
+const JobSummaryStruct = Schema.Struct(
   {
     failed: Schema.Number,
     updated: Schema.Number,
@@ -24,27 +18,20 @@ export const JobSummary = Schema.Struct(
 )
 
 /**
- * @since 0.1.0
- * @category models
- */
-export interface JobSummary extends Schema.Schema.Type<typeof JobSummary> {}
-
-/**
- * A job as `GET /jobs/{id}` and the job-creating calls answer it. `status` is
- * `pending`, `processing`, `completed` or `failed`; the rest depends on the
- * job's `type` (`users_export`, `users_import`, `verification_email`).
- *
- * @example
- * ```ts
- * import { Schema } from "effect"
- * import { Job } from "effect-auth0"
- * const job = Schema.decodeUnknownSync(Job.Job)({ id: "job_LUdmtO6C0M42uqSz", type: "verification_email", status: "pending" })
- * ```
+ * What an import reports when it is done.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const Job = Schema.Struct(
+export const JobSummary = named<JobSummary>()(JobSummaryStruct)
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface JobSummary extends Schema.Schema.Type<typeof JobSummaryStruct> {}
+
+const JobStruct = Schema.Struct(
   {
     id: Schema.String,
     status: Schema.String,
@@ -65,10 +52,34 @@ export const Job = Schema.Struct(
 )
 
 /**
+ * A job as `GET /jobs/{id}` and the job-creating calls answer it. `status` is
+ * `pending`, `processing`, `completed` or `failed`; the rest depends on the
+ * job's `type` (`users_export`, `users_import`, `verification_email`).
+ *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Job } from "effect-auth0"
+ * const job = Schema.decodeUnknownSync(Job.Job)({ id: "job_LUdmtO6C0M42uqSz", type: "verification_email", status: "pending" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Job = named<Job>()(JobStruct)
+
+/**
  * @since 0.1.0
  * @category models
  */
-export interface Job extends Schema.Schema.Type<typeof Job> {}
+export interface Job extends Schema.Schema.Type<typeof JobStruct> {}
+
+const ImportErrorStruct = Schema.Struct({
+  user: Schema.Record({ key: Schema.String, value: Schema.Unknown }),
+  errors: Schema.Array(
+    Schema.Struct({ code: Schema.String, message: Schema.String, path: Schema.optional(Schema.String) }, Extra)
+  )
+})
 
 /**
  * One user an import rejected, with Auth0's reasons (`DUPLICATED_USER`, a
@@ -87,15 +98,10 @@ export interface Job extends Schema.Schema.Type<typeof Job> {}
  * @since 0.1.0
  * @category schemas
  */
-export const ImportError = Schema.Struct({
-  user: Schema.Record({ key: Schema.String, value: Schema.Unknown }),
-  errors: Schema.Array(
-    Schema.Struct({ code: Schema.String, message: Schema.String, path: Schema.optional(Schema.String) }, Extra)
-  )
-})
+export const ImportError = named<ImportError>()(ImportErrorStruct)
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface ImportError extends Schema.Schema.Type<typeof ImportError> {}
+export interface ImportError extends Schema.Schema.Type<typeof ImportErrorStruct> {}

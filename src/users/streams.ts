@@ -48,6 +48,17 @@ export const StreamCursor = Schema.Struct({
 export interface StreamCursor extends Schema.Schema.Type<typeof StreamCursor> {}
 
 /**
+ * What `streamWithCursor` delivers: a user and the cursor that resumes the walk after it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface UserWithCursor {
+  readonly user: User
+  readonly cursor: StreamCursor
+}
+
+/**
  * @since 0.1.0
  * @category models
  */
@@ -240,11 +251,7 @@ export const stream = (
  */
 export const streamWithCursor = (
   params: StreamParams = {}
-): Stream.Stream<
-  { readonly user: User; readonly cursor: StreamCursor },
-  Auth0Error.For<never> | Auth0Error.LimitExceeded,
-  Auth0Http
-> => {
+): Stream.Stream<UserWithCursor, Auth0Error.For<never> | Auth0Error.LimitExceeded, Auth0Http> => {
   const sort = params.sort ?? "created_at:1"
   return Option.match(Keyset.plan(params.q, sort), {
     onNone: () => Stream.fail(invalidCursor(`cannot be kept for the sort ${sort}, which Auth0 does not sort users by`)),
