@@ -1,6 +1,8 @@
 /**
  * The user streams: every user matching a query by keyset, each user with a
  * resumable cursor, and a user's logs and roles page by page.
+ *
+ * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
