@@ -99,7 +99,7 @@ try {
   step("installed the tarball offline; peers linked from this project")
 
   // 3. Import it from ESM and from CommonJS, each with a call against the fake tenant.
-  for (const file of ["esm.mjs", "cjs.cjs", "consumer.mts", "consumer.cts"]) {
+  for (const file of ["esm.mjs", "cjs.cjs", "consumer.mts", "consumer.cts", "consumer-node10.ts"]) {
     writeFileSync(join(consumer, file), readFileSync(join(fixtures, file)))
   }
   console.log(run(process.execPath, ["esm.mjs"], consumer).trim())
@@ -131,6 +131,27 @@ try {
   )
   run(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.json"], consumer)
   step("type-checked consumer.mts and consumer.cts (NodeNext, skipLibCheck: false)")
+
+  // 5. A consumer on the older resolution, which reads "types" and typesVersions instead of the
+  //    exports map; only the resolution is in question here, so the libraries are not checked again.
+  writeFileSync(
+    join(consumer, "tsconfig.node10.json"),
+    JSON.stringify({
+      compilerOptions: {
+        target: "ES2022",
+        module: "CommonJS",
+        moduleResolution: "Node10",
+        lib: ["ES2022"],
+        types: ["node"],
+        strict: true,
+        skipLibCheck: true,
+        noEmit: true
+      },
+      files: ["consumer-node10.ts"]
+    })
+  )
+  run(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.node10.json"], consumer)
+  step("type-checked consumer-node10.ts (moduleResolution node10)")
   console.log("pack-test: ok")
 } finally {
   if (keep) console.log(`pack-test: kept ${scratch}`)
