@@ -2,7 +2,7 @@ import js from "@eslint/js"
 import tseslint from "typescript-eslint"
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "coverage/**", "doc-examples/**"] },
+  { ignores: ["dist/**", "node_modules/**", "coverage/**", "doc-examples/**", "docs/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -19,5 +19,14 @@ export default tseslint.config(
   {
     files: ["scripts/**/*.mjs"],
     languageOptions: { globals: { URL: "readonly", console: "readonly", process: "readonly" } }
+  },
+  {
+    // The pack test's CommonJS consumer.
+    files: ["scripts/**/*.cjs"],
+    languageOptions: {
+      sourceType: "commonjs",
+      globals: { require: "readonly", console: "readonly", process: "readonly" }
+    },
+    rules: { "@typescript-eslint/no-require-imports": "off" }
   }
 )

@@ -12,21 +12,87 @@ import * as ImportJob from "./internal/importJob.js"
 import type { ImportUser } from "./schema/ImportUser.js"
 
 export type {
+  /**
+   * @since 0.1.0
+   * @category models
+   */
   CheckpointParams,
+  /**
+   * @since 0.1.0
+   * @category models
+   */
   CheckpointStreamParams,
+  /**
+   * @since 0.1.0
+   * @category models
+   */
   CreateBody,
+  /**
+   * @since 0.1.0
+   * @category models
+   */
   LinkBody,
+  /**
+   * @since 0.1.0
+   * @category models
+   */
   ListParams,
+  /**
+   * @since 0.1.0
+   * @category models
+   */
   LogsParams,
+  /**
+   * @since 0.1.0
+   * @category models
+   */
   PageParams,
+  /**
+   * @since 0.1.0
+   * @category models
+   */
   ProjectionParams,
+  /**
+   * @since 0.1.0
+   * @category models
+   */
   UpdateBody
 } from "./users/models.js"
+/**
+ * Users by email, the organizations a user belongs to and the accounts it connected.
+ *
+ * @since 0.1.0
+ */
 export * from "./users/lookup.js"
+/**
+ * The user operations, one request each: list, create, get, update, delete, link, logs, roles, ….
+ *
+ * @since 0.1.0
+ */
 export * from "./users/operations.js"
+/**
+ * A user's roles and permissions, and what it has in effect through roles and groups.
+ *
+ * @since 0.1.0
+ */
 export * from "./users/rbac.js"
+/**
+ * A user's sessions and refresh tokens, and revoking access.
+ *
+ * @since 0.1.0
+ */
 export * from "./users/sessions.js"
+/**
+ * The user streams: every user matching a query, with resumable cursors; logs and roles.
+ *
+ * @since 0.1.0
+ */
 export * from "./users/streams.js"
+/**
+ * A user's authentication methods and MFA actions.
+ *
+ * @since 0.1.0
+ */
 export * from "./users/authMethods.js"
 
 const export_ = ExportJob.export_

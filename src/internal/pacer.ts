@@ -32,6 +32,7 @@ import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import { rateLimitHeaders } from "./errors.js"
+import * as Events from "./events.js"
 import { serverNow } from "./headerTime.js"
 
 interface Reading {
@@ -81,6 +82,18 @@ export interface Pacer {
 
 const clamp = (min: number, max: number, x: number) => Math.min(max, Math.max(min, x))
 
+/**
+ * A request held for its bucket says so, as the `auth0.pacer.wait` event of the operation's span and a
+ * debug log, with the bucket's name and the milliseconds waited: a slow call then shows whether it
+ * waited for the rate limit or for Auth0. Only the bucket and the time: no path, id or header. Nothing
+ * is reported when no wait happened, so calls that go straight through pay nothing for it.
+ */
+const reportWait = (bucket: string, millis: number): Effect.Effect<void> =>
+  Events.report("auth0.pacer.wait", "effect-auth0: waited for the rate limit", {
+    "auth0.rate_limit.bucket": bucket,
+    "auth0.pacer.wait_ms": millis
+  })
+
 export interface Options {
   /** The longest the request at the head of the queue is held, and the longest a reading is trusted. */
   readonly maxWait: Duration.Duration
@@ -96,14 +109,14 @@ export const perBucket = (options: Options): Effect.Effect<(bucket: string) => P
     return (bucket) => {
       let pacer = pacers.get(bucket)
       if (pacer === undefined) {
-        pacer = unsafeMake(options)
+        pacer = unsafeMake(options, bucket)
         pacers.set(bucket, pacer)
       }
       return pacer
     }
   })
 
-const unsafeMake = (options: Options): Pacer => {
+const unsafeMake = (options: Options, bucket: string): Pacer => {
   const maxWait = Duration.toMillis(options.maxWait)
   // Plain state: every change happens inside one synchronous step, so fibers cannot interleave inside it.
   let limit: number | undefined
@@ -220,6 +233,7 @@ const unsafeMake = (options: Options): Pacer => {
             yield* Effect.sleep(Math.min(millis, left, RECHECK_MILLIS))
           }
           const now = yield* Clock.currentTimeMillis
+          if (now > since) yield* reportWait(bucket, now - since)
           if (credit >= 1) credit -= 1
           sends.push(now)
           if (rate === undefined) creditAt = now

@@ -85,3 +85,36 @@ export const LenientBoolean = Schema.Union(
 
 /** An optional field Auth0 may also send as `null`. */
 export const Nullable = <S extends Schema.Schema.Any>(schema: S) => Schema.optional(Schema.NullOr(schema))
+
+type StructLike = Schema.Schema.AnyNoContext & {
+  readonly fields: Schema.Struct.Fields
+  readonly records: ReadonlyArray<unknown>
+  readonly make: (props: never, options?: Schema.MakeOptions) => unknown
+}
+
+/**
+ * A struct schema whose decoded type is the interface `A` declared from it. The struct's own type is
+ * an anonymous object type, so every declaration that reached it through `Schema.Type` (an endpoint's
+ * success, an operation's `Effect`) spelled all its fields out; typed as `Named`, the schema carries
+ * the interface's name there instead (`Effect<User>`), and keeps `fields`, `records`, `make`,
+ * `pick` and `omit`.
+ */
+export interface Named<S extends StructLike, A> extends Schema.AnnotableClass<
+  Named<S, A>,
+  A,
+  Schema.Schema.Encoded<S>,
+  never
+> {
+  readonly fields: S["fields"]
+  readonly records: S["records"]
+  readonly make: (props: Parameters<S["make"]>[0], options?: Schema.MakeOptions) => A
+  /** The struct's own, on a struct without an index signature (whose schema has them). */
+  readonly pick: S extends { readonly pick: infer Pick } ? Pick : never
+  readonly omit: S extends { readonly omit: infer Omit } ? Omit : never
+}
+
+/** `schema` typed as `Named` (the same value); `A` must be its type under another name. */
+export const named =
+  <A>() =>
+  <S extends StructLike>(schema: S & Schema.Schema<A, Schema.Schema.Encoded<S>>): Named<S, A> =>
+    schema as unknown as Named<S, A>

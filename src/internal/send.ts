@@ -9,7 +9,7 @@ import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Headers from "@effect/platform/Headers"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Clock from "effect/Clock"
-import type * as Duration from "effect/Duration"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
@@ -27,6 +27,7 @@ import * as Page from "./codec/page.js"
 import * as Query from "./codec/query.js"
 import * as Decode from "./decode.js"
 import * as Errors from "./errors.js"
+import * as Events from "./events.js"
 import * as Multipart from "./multipart.js"
 import type * as Pacer from "./pacer.js"
 import * as Path from "./path.js"
@@ -122,6 +123,19 @@ const withRouteSpan = <A, E>(endpoint: Endpoint.Any, effect: Effect.Effect<A, E>
 }
 
 /**
+ * A request sent again says so, as the `auth0.retry` event of the operation's span and a debug log:
+ * the failure's tag and, for a 429, the delay Auth0 asked for. Never its path, body or headers.
+ */
+const reportRetry = (error: Auth0Error.Auth0Error): Effect.Effect<void> =>
+  Events.report(
+    "auth0.retry",
+    "effect-auth0: sending again",
+    error._tag === "RateLimited" && error.retryAfter !== undefined
+      ? { "error.type": error._tag, "auth0.retry_after_ms": Duration.toMillis(error.retryAfter) }
+      : { "error.type": error._tag }
+  )
+
+/**
  * `Effect.retry(once, policy)`, except that the schedule's state is made only
  * once an attempt failed with a retryable error: `Effect.retry` builds it (and
  * provides its iteration metadata to the effect) before the first attempt,
@@ -134,7 +148,11 @@ const retrying = <A, E extends Auth0Error.Auth0Error>(once: Effect.Effect<A, E>,
     const step = (error: E): Effect.Effect<A, E> =>
       Effect.matchEffect(driver.next(error), {
         onFailure: () => Effect.fail(error),
-        onSuccess: () => Effect.catchAll(once, (next) => retryable(next, step))
+        onSuccess: () =>
+          Effect.zipRight(
+            reportRetry(error),
+            Effect.catchAll(once, (next) => retryable(next, step))
+          )
       })
     return step
   }

@@ -4,7 +4,9 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
-import { Extra, Nullable } from "../internal/schema.js"
+import { Extra, Nullable, named } from "../internal/schema.js"
+
+const ChannelStruct = Schema.Struct({ id: Schema.String, type: Schema.String }, Extra)
 
 /**
  * A phone method's ways of sending a code: `{ id: "sms|dev_…", type: "sms" }`.
@@ -19,37 +21,15 @@ import { Extra, Nullable } from "../internal/schema.js"
  * @since 0.1.0
  * @category schemas
  */
-export const Channel = Schema.Struct({ id: Schema.String, type: Schema.String }, Extra)
+export const Channel = named<Channel>()(ChannelStruct)
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface Channel extends Schema.Schema.Type<typeof Channel> {}
+export interface Channel extends Schema.Schema.Type<typeof ChannelStruct> {}
 
-/**
- * Only `id` (`<type>|dev_…`) and `type` are always there. Auth0 masks the
- * email and phone number when it reads a method back (`chuc****@exam*******`,
- * `XXXXXXXXXXX5044`) and never returns a TOTP secret. Fields Auth0 adds later
- * are kept in the decoded value.
- *
- * @example
- * ```ts
- * import { Schema } from "effect"
- * import { AuthenticationMethod } from "effect-auth0"
- * const method = Schema.decodeUnknownSync(AuthenticationMethod.AuthenticationMethod)({
- *   id: "email|dev_f0O81fTcftc0kN2v",
- *   type: "email",
- *   confirmed: true,
- *   email: "chuc****@exam*******",
- *   created_at: "2023-03-10T16:25:51.113Z"
- * })
- * ```
- *
- * @since 0.1.0
- * @category schemas
- */
-export const AuthenticationMethod = Schema.Struct(
+const AuthenticationMethodStruct = Schema.Struct(
   {
     id: Schema.String,
     /** `email`, `phone`, `totp`, `push`, `webauthn-roaming`, `webauthn-platform`, `passkey`, `recovery-code`, `password`, … */
@@ -78,7 +58,31 @@ export const AuthenticationMethod = Schema.Struct(
 )
 
 /**
+ * Only `id` (`<type>|dev_…`) and `type` are always there. Auth0 masks the
+ * email and phone number when it reads a method back (`chuc****@exam*******`,
+ * `XXXXXXXXXXX5044`) and never returns a TOTP secret. Fields Auth0 adds later
+ * are kept in the decoded value.
+ *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { AuthenticationMethod } from "effect-auth0"
+ * const method = Schema.decodeUnknownSync(AuthenticationMethod.AuthenticationMethod)({
+ *   id: "email|dev_f0O81fTcftc0kN2v",
+ *   type: "email",
+ *   confirmed: true,
+ *   email: "chuc****@exam*******",
+ *   created_at: "2023-03-10T16:25:51.113Z"
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const AuthenticationMethod = named<AuthenticationMethod>()(AuthenticationMethodStruct)
+
+/**
  * @since 0.1.0
  * @category models
  */
-export interface AuthenticationMethod extends Schema.Schema.Type<typeof AuthenticationMethod> {}
+export interface AuthenticationMethod extends Schema.Schema.Type<typeof AuthenticationMethodStruct> {}

@@ -4,7 +4,22 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
-import { Extra } from "../internal/schema.js"
+import { Extra, named } from "../internal/schema.js"
+
+const ConnectedAccountStruct = Schema.Struct(
+  {
+    id: Schema.String,
+    connection: Schema.String,
+    connection_id: Schema.String,
+    strategy: Schema.String,
+    access_type: Schema.String,
+    scopes: Schema.optional(Schema.Array(Schema.String)),
+    created_at: Schema.String,
+    expires_at: Schema.optional(Schema.String),
+    organization_id: Schema.optional(Schema.String)
+  },
+  Extra
+)
 
 /**
  * The fields node-auth0 7.1 documents; `access_type` is a string (Auth0 knows only `offline` today).
@@ -27,23 +42,10 @@ import { Extra } from "../internal/schema.js"
  * @since 0.1.0
  * @category schemas
  */
-export const ConnectedAccount = Schema.Struct(
-  {
-    id: Schema.String,
-    connection: Schema.String,
-    connection_id: Schema.String,
-    strategy: Schema.String,
-    access_type: Schema.String,
-    scopes: Schema.optional(Schema.Array(Schema.String)),
-    created_at: Schema.String,
-    expires_at: Schema.optional(Schema.String),
-    organization_id: Schema.optional(Schema.String)
-  },
-  Extra
-)
+export const ConnectedAccount = named<ConnectedAccount>()(ConnectedAccountStruct)
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface ConnectedAccount extends Schema.Schema.Type<typeof ConnectedAccount> {}
+export interface ConnectedAccount extends Schema.Schema.Type<typeof ConnectedAccountStruct> {}

@@ -4,7 +4,17 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
-import { Extra, Nullable } from "../internal/schema.js"
+import { Extra, Nullable, named } from "../internal/schema.js"
+
+const EffectiveRoleStruct = Schema.Struct(
+  {
+    id: Schema.String,
+    name: Schema.String,
+    description: Nullable(Schema.String),
+    sources: Schema.optional(Schema.Array(Schema.String))
+  },
+  Extra
+)
 
 /**
  * A role of `GET /users/{id}/effective-roles`; `sources` says how the user has it (`"direct"`,
@@ -25,18 +35,10 @@ import { Extra, Nullable } from "../internal/schema.js"
  * @since 0.1.0
  * @category schemas
  */
-export const EffectiveRole = Schema.Struct(
-  {
-    id: Schema.String,
-    name: Schema.String,
-    description: Nullable(Schema.String),
-    sources: Schema.optional(Schema.Array(Schema.String))
-  },
-  Extra
-)
+export const EffectiveRole = named<EffectiveRole>()(EffectiveRoleStruct)
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface EffectiveRole extends Schema.Schema.Type<typeof EffectiveRole> {}
+export interface EffectiveRole extends Schema.Schema.Type<typeof EffectiveRoleStruct> {}

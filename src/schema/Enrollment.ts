@@ -4,20 +4,9 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
-import { Extra, Nullable } from "../internal/schema.js"
+import { Extra, Nullable, named } from "../internal/schema.js"
 
-/**
- * @example
- * ```ts
- * import { Schema } from "effect"
- * import { Enrollment } from "effect-auth0"
- * Schema.decodeUnknownSync(Enrollment.Enrollment)({ id: "dev_1", status: "confirmed", type: "authenticator" })
- * ```
- *
- * @since 0.1.0
- * @category schemas
- */
-export const Enrollment = Schema.Struct(
+const EnrollmentStruct = Schema.Struct(
   {
     id: Schema.String,
     status: Schema.optional(Schema.String),
@@ -33,10 +22,25 @@ export const Enrollment = Schema.Struct(
 )
 
 /**
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Enrollment } from "effect-auth0"
+ * Schema.decodeUnknownSync(Enrollment.Enrollment)({ id: "dev_1", status: "confirmed", type: "authenticator" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Enrollment = named<Enrollment>()(EnrollmentStruct)
+
+/**
  * @since 0.1.0
  * @category models
  */
-export interface Enrollment extends Schema.Schema.Type<typeof Enrollment> {}
+export interface Enrollment extends Schema.Schema.Type<typeof EnrollmentStruct> {}
+
+const RecoveryCodeStruct = Schema.Struct({ recovery_code: Schema.Redacted(Schema.String) }, Extra)
 
 /**
  * The new recovery code is a credential, so it decodes as `Redacted`: read it
@@ -53,10 +57,10 @@ export interface Enrollment extends Schema.Schema.Type<typeof Enrollment> {}
  * @since 0.1.0
  * @category schemas
  */
-export const RecoveryCode = Schema.Struct({ recovery_code: Schema.Redacted(Schema.String) }, Extra)
+export const RecoveryCode = named<RecoveryCode>()(RecoveryCodeStruct)
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface RecoveryCode extends Schema.Schema.Type<typeof RecoveryCode> {}
+export interface RecoveryCode extends Schema.Schema.Type<typeof RecoveryCodeStruct> {}

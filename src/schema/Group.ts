@@ -4,7 +4,21 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
-import { Extra, Nullable } from "../internal/schema.js"
+import { Extra, Nullable, named } from "../internal/schema.js"
+
+const GroupStruct = Schema.Struct(
+  {
+    id: Schema.optional(Schema.String),
+    name: Schema.optional(Schema.String),
+    external_id: Nullable(Schema.String),
+    connection_id: Nullable(Schema.String),
+    tenant_name: Schema.optional(Schema.String),
+    created_at: Schema.optional(Schema.String),
+    updated_at: Schema.optional(Schema.String),
+    membership_created_at: Schema.optional(Schema.String)
+  },
+  Extra
+)
 
 /**
  * A group of `GET /users/{id}/groups`. Every field is optional: `fields` projections drop the
@@ -20,22 +34,10 @@ import { Extra, Nullable } from "../internal/schema.js"
  * @since 0.1.0
  * @category schemas
  */
-export const Group = Schema.Struct(
-  {
-    id: Schema.optional(Schema.String),
-    name: Schema.optional(Schema.String),
-    external_id: Nullable(Schema.String),
-    connection_id: Nullable(Schema.String),
-    tenant_name: Schema.optional(Schema.String),
-    created_at: Schema.optional(Schema.String),
-    updated_at: Schema.optional(Schema.String),
-    membership_created_at: Schema.optional(Schema.String)
-  },
-  Extra
-)
+export const Group = named<Group>()(GroupStruct)
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface Group extends Schema.Schema.Type<typeof Group> {}
+export interface Group extends Schema.Schema.Type<typeof GroupStruct> {}

@@ -4,7 +4,21 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
-import { Extra, Metadata } from "../internal/schema.js"
+import { Extra, Metadata, named } from "../internal/schema.js"
+
+const IdentityStruct = Schema.Struct(
+  {
+    connection: Schema.String,
+    user_id: Schema.Union(Schema.String, Schema.Number),
+    provider: Schema.String,
+    isSocial: Schema.optional(Schema.Boolean),
+    access_token: Schema.optional(Schema.Redacted(Schema.String)),
+    access_token_secret: Schema.optional(Schema.Redacted(Schema.String)),
+    refresh_token: Schema.optional(Schema.Redacted(Schema.String)),
+    profileData: Schema.optional(Metadata)
+  },
+  Extra
+)
 
 /**
  * `user_id` is a string for most providers but some IdPs send a number, so
@@ -21,22 +35,10 @@ import { Extra, Metadata } from "../internal/schema.js"
  * @since 0.1.0
  * @category schemas
  */
-export const Identity = Schema.Struct(
-  {
-    connection: Schema.String,
-    user_id: Schema.Union(Schema.String, Schema.Number),
-    provider: Schema.String,
-    isSocial: Schema.optional(Schema.Boolean),
-    access_token: Schema.optional(Schema.Redacted(Schema.String)),
-    access_token_secret: Schema.optional(Schema.Redacted(Schema.String)),
-    refresh_token: Schema.optional(Schema.Redacted(Schema.String)),
-    profileData: Schema.optional(Metadata)
-  },
-  Extra
-)
+export const Identity = named<Identity>()(IdentityStruct)
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface Identity extends Schema.Schema.Type<typeof Identity> {}
+export interface Identity extends Schema.Schema.Type<typeof IdentityStruct> {}

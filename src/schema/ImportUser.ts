@@ -6,28 +6,11 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
-import { Metadata } from "../internal/schema.js"
+import { Metadata, named } from "../internal/schema.js"
 
 const Encoding = Schema.Literal("base64", "hex", "utf8")
 
-/**
- * A password hash in one of the algorithms Auth0 verifies at login, with the
- * salt, key and parameters the algorithm needs.
- *
- * @example
- * ```ts
- * import { ImportUser } from "effect-auth0"
- * const hash: ImportUser.CustomPasswordHash = {
- *   algorithm: "sha256",
- *   hash: { value: "d24e794e3ad1d7a3d1fd4c0cd4e7b06d1f6b3a1b6e4b0c2a5f1b8c5d2e9a7f30", encoding: "hex" },
- *   salt: { value: "abc", position: "prefix" }
- * }
- * ```
- *
- * @since 0.1.0
- * @category schemas
- */
-export const CustomPasswordHash = Schema.Struct({
+const CustomPasswordHashStruct = Schema.Struct({
   algorithm: Schema.Literal(
     "argon2",
     "bcrypt",
@@ -67,10 +50,29 @@ export const CustomPasswordHash = Schema.Struct({
 })
 
 /**
+ * A password hash in one of the algorithms Auth0 verifies at login, with the
+ * salt, key and parameters the algorithm needs.
+ *
+ * @example
+ * ```ts
+ * import { ImportUser } from "effect-auth0"
+ * const hash: ImportUser.CustomPasswordHash = {
+ *   algorithm: "sha256",
+ *   hash: { value: "d24e794e3ad1d7a3d1fd4c0cd4e7b06d1f6b3a1b6e4b0c2a5f1b8c5d2e9a7f30", encoding: "hex" },
+ *   salt: { value: "abc", position: "prefix" }
+ * }
+ * ```
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const CustomPasswordHash = named<CustomPasswordHash>()(CustomPasswordHashStruct)
+
+/**
  * @since 0.1.0
  * @category models
  */
-export interface CustomPasswordHash extends Schema.Schema.Type<typeof CustomPasswordHash> {}
+export interface CustomPasswordHash extends Schema.Schema.Type<typeof CustomPasswordHashStruct> {}
 
 /**
  * An MFA enrollment to import: an authenticator app's secret (unpadded
@@ -97,6 +99,26 @@ export const MfaFactor = Schema.Union(
  */
 export type MfaFactor = Schema.Schema.Type<typeof MfaFactor>
 
+const ImportUserStruct = Schema.Struct({
+  email: Schema.optional(Schema.String),
+  email_verified: Schema.optional(Schema.Boolean),
+  phone_number: Schema.optional(Schema.String),
+  phone_verified: Schema.optional(Schema.Boolean),
+  user_id: Schema.optional(Schema.String),
+  username: Schema.optional(Schema.String),
+  given_name: Schema.optional(Schema.String),
+  family_name: Schema.optional(Schema.String),
+  name: Schema.optional(Schema.String),
+  nickname: Schema.optional(Schema.String),
+  picture: Schema.optional(Schema.String),
+  blocked: Schema.optional(Schema.Boolean),
+  password_hash: Schema.optional(Schema.String),
+  custom_password_hash: Schema.optional(CustomPasswordHash),
+  app_metadata: Schema.optional(Metadata),
+  user_metadata: Schema.optional(Metadata),
+  mfa_factors: Schema.optional(Schema.Array(MfaFactor))
+})
+
 /**
  * One user of an import file. `user_id` is without the connection's prefix
  * (Auth0 adds `auth0|`); `password_hash` is bcrypt (`$2a$`/`$2b$`), other
@@ -119,28 +141,10 @@ export type MfaFactor = Schema.Schema.Type<typeof MfaFactor>
  * @since 0.1.0
  * @category schemas
  */
-export const ImportUser = Schema.Struct({
-  email: Schema.optional(Schema.String),
-  email_verified: Schema.optional(Schema.Boolean),
-  phone_number: Schema.optional(Schema.String),
-  phone_verified: Schema.optional(Schema.Boolean),
-  user_id: Schema.optional(Schema.String),
-  username: Schema.optional(Schema.String),
-  given_name: Schema.optional(Schema.String),
-  family_name: Schema.optional(Schema.String),
-  name: Schema.optional(Schema.String),
-  nickname: Schema.optional(Schema.String),
-  picture: Schema.optional(Schema.String),
-  blocked: Schema.optional(Schema.Boolean),
-  password_hash: Schema.optional(Schema.String),
-  custom_password_hash: Schema.optional(CustomPasswordHash),
-  app_metadata: Schema.optional(Metadata),
-  user_metadata: Schema.optional(Metadata),
-  mfa_factors: Schema.optional(Schema.Array(MfaFactor))
-})
+export const ImportUser = named<ImportUser>()(ImportUserStruct)
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface ImportUser extends Schema.Schema.Type<typeof ImportUser> {}
+export interface ImportUser extends Schema.Schema.Type<typeof ImportUserStruct> {}

@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
-import { Extra, Nullable } from "../internal/schema.js"
+import { Extra, Nullable, named } from "../internal/schema.js"
 
 /** Auth0's counts of an import, in the order its summary has them. */
 const counts = {
@@ -15,36 +15,23 @@ const counts = {
   total: Schema.Number
 }
 
+const JobSummaryStruct = Schema.Struct(counts, Extra)
+
 /**
  * What an import reports when it is done.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const JobSummary = Schema.Struct(counts, Extra)
+export const JobSummary = named<JobSummary>()(JobSummaryStruct)
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface JobSummary extends Schema.Schema.Type<typeof JobSummary> {}
+export interface JobSummary extends Schema.Schema.Type<typeof JobSummaryStruct> {}
 
-/**
- * A job as `GET /jobs/{id}` and the job-creating calls answer it. `status` is
- * `pending`, `processing`, `completed` or `failed`; the rest depends on the
- * job's `type` (`users_export`, `users_import`, `verification_email`).
- *
- * @example
- * ```ts
- * import { Schema } from "effect"
- * import { Job } from "effect-auth0"
- * const job = Schema.decodeUnknownSync(Job.Job)({ id: "job_LUdmtO6C0M42uqSz", type: "verification_email", status: "pending" })
- * ```
- *
- * @since 0.1.0
- * @category schemas
- */
-export const Job = Schema.Struct(
+const JobStruct = Schema.Struct(
   {
     id: Schema.String,
     status: Schema.String,
@@ -65,10 +52,34 @@ export const Job = Schema.Struct(
 )
 
 /**
+ * A job as `GET /jobs/{id}` and the job-creating calls answer it. `status` is
+ * `pending`, `processing`, `completed` or `failed`; the rest depends on the
+ * job's `type` (`users_export`, `users_import`, `verification_email`).
+ *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Job } from "effect-auth0"
+ * const job = Schema.decodeUnknownSync(Job.Job)({ id: "job_LUdmtO6C0M42uqSz", type: "verification_email", status: "pending" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Job = named<Job>()(JobStruct)
+
+/**
  * @since 0.1.0
  * @category models
  */
-export interface Job extends Schema.Schema.Type<typeof Job> {}
+export interface Job extends Schema.Schema.Type<typeof JobStruct> {}
+
+const ImportErrorStruct = Schema.Struct({
+  user: Schema.Record({ key: Schema.String, value: Schema.Unknown }),
+  errors: Schema.Array(
+    Schema.Struct({ code: Schema.String, message: Schema.String, path: Schema.optional(Schema.String) }, Extra)
+  )
+})
 
 /**
  * One user an import rejected, with Auth0's reasons (`DUPLICATED_USER`, a
@@ -87,18 +98,15 @@ export interface Job extends Schema.Schema.Type<typeof Job> {}
  * @since 0.1.0
  * @category schemas
  */
-export const ImportError = Schema.Struct({
-  user: Schema.Record({ key: Schema.String, value: Schema.Unknown }),
-  errors: Schema.Array(
-    Schema.Struct({ code: Schema.String, message: Schema.String, path: Schema.optional(Schema.String) }, Extra)
-  )
-})
+export const ImportError = named<ImportError>()(ImportErrorStruct)
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface ImportError extends Schema.Schema.Type<typeof ImportError> {}
+export interface ImportError extends Schema.Schema.Type<typeof ImportErrorStruct> {}
+
+const ImportedJobStruct = Schema.Struct({ id: Schema.String, users: Schema.Number, ...counts })
 
 /**
  * One import job of a `Users.import`: its id, how many users its file held,
@@ -107,13 +115,19 @@ export interface ImportError extends Schema.Schema.Type<typeof ImportError> {}
  * @since 0.1.0
  * @category schemas
  */
-export const ImportedJob = Schema.Struct({ id: Schema.String, users: Schema.Number, ...counts })
+export const ImportedJob = named<ImportedJob>()(ImportedJobStruct)
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface ImportedJob extends Schema.Schema.Type<typeof ImportedJob> {}
+export interface ImportedJob extends Schema.Schema.Type<typeof ImportedJobStruct> {}
+
+const ImportSummaryStruct = Schema.Struct({
+  ...counts,
+  jobs: Schema.Array(ImportedJob),
+  errors: Schema.Array(ImportError)
+})
 
 /**
  * What a `Users.import` did: Auth0's counts summed over its jobs, the jobs,
@@ -135,14 +149,10 @@ export interface ImportedJob extends Schema.Schema.Type<typeof ImportedJob> {}
  * @since 0.1.0
  * @category schemas
  */
-export const ImportSummary = Schema.Struct({
-  ...counts,
-  jobs: Schema.Array(ImportedJob),
-  errors: Schema.Array(ImportError)
-})
+export const ImportSummary = named<ImportSummary>()(ImportSummaryStruct)
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface ImportSummary extends Schema.Schema.Type<typeof ImportSummary> {}
+export interface ImportSummary extends Schema.Schema.Type<typeof ImportSummaryStruct> {}

@@ -4,23 +4,9 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
-import { Extra, Nullable } from "../internal/schema.js"
+import { Extra, Nullable, named } from "../internal/schema.js"
 
-/**
- * Most fields are optional and may be `null` (Auth0 sends `"connection": null`,
- * `"details": null`); `scope` is a string, or an array of strings in some events.
- *
- * @example
- * ```ts
- * import { Schema } from "effect"
- * import { LogEvent } from "effect-auth0"
- * Schema.decodeUnknownSync(LogEvent.LogEvent)({ log_id: "900", date: "2023-03-14T14:47:08.713Z", type: "s" })
- * ```
- *
- * @since 0.1.0
- * @category schemas
- */
-export const LogEvent = Schema.Struct(
+const LogEventStruct = Schema.Struct(
   {
     log_id: Schema.String,
     date: Schema.String,
@@ -47,7 +33,23 @@ export const LogEvent = Schema.Struct(
 )
 
 /**
+ * Most fields are optional and may be `null` (Auth0 sends `"connection": null`,
+ * `"details": null`); `scope` is a string, or an array of strings in some events.
+ *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { LogEvent } from "effect-auth0"
+ * Schema.decodeUnknownSync(LogEvent.LogEvent)({ log_id: "900", date: "2023-03-14T14:47:08.713Z", type: "s" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const LogEvent = named<LogEvent>()(LogEventStruct)
+
+/**
  * @since 0.1.0
  * @category models
  */
-export interface LogEvent extends Schema.Schema.Type<typeof LogEvent> {}
+export interface LogEvent extends Schema.Schema.Type<typeof LogEventStruct> {}

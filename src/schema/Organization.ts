@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
-import { Extra, Metadata } from "../internal/schema.js"
+import { Extra, Metadata, named } from "../internal/schema.js"
 
 /**
  * @example
@@ -44,6 +44,17 @@ export const Branding = Schema.Struct(
   Extra
 )
 
+const OrganizationStruct = Schema.Struct(
+  {
+    id: Schema.String,
+    name: Schema.String,
+    display_name: Schema.optional(Schema.String),
+    branding: Schema.optional(Branding),
+    metadata: Schema.optional(Metadata)
+  },
+  Extra
+)
+
 /**
  * `id` and `name` always come; the rest only when the organization has them.
  * Fields Auth0 adds later (`token_quota`, …) are kept in the decoded value.
@@ -63,19 +74,10 @@ export const Branding = Schema.Struct(
  * @since 0.1.0
  * @category schemas
  */
-export const Organization = Schema.Struct(
-  {
-    id: Schema.String,
-    name: Schema.String,
-    display_name: Schema.optional(Schema.String),
-    branding: Schema.optional(Branding),
-    metadata: Schema.optional(Metadata)
-  },
-  Extra
-)
+export const Organization = named<Organization>()(OrganizationStruct)
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface Organization extends Schema.Schema.Type<typeof Organization> {}
+export interface Organization extends Schema.Schema.Type<typeof OrganizationStruct> {}

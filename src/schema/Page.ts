@@ -4,6 +4,7 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
+import { named } from "../internal/schema.js"
 import { LogEvent } from "./LogEvent.js"
 import { Role } from "./Role.js"
 import { User } from "./User.js"
@@ -20,6 +21,8 @@ const Totals = {
   total: Schema.optional(Schema.Number)
 }
 
+const UsersPageStruct = Schema.Struct({ ...Totals, users: Schema.Array(User) })
+
 /**
  * @example
  * ```ts
@@ -31,13 +34,15 @@ const Totals = {
  * @since 0.1.0
  * @category schemas
  */
-export const UsersPage = Schema.Struct({ ...Totals, users: Schema.Array(User) })
+export const UsersPage = named<UsersPage>()(UsersPageStruct)
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface UsersPage extends Schema.Schema.Type<typeof UsersPage> {}
+export interface UsersPage extends Schema.Schema.Type<typeof UsersPageStruct> {}
+
+const LogsPageStruct = Schema.Struct({ ...Totals, logs: Schema.Array(LogEvent) })
 
 /**
  * @example
@@ -50,13 +55,13 @@ export interface UsersPage extends Schema.Schema.Type<typeof UsersPage> {}
  * @since 0.1.0
  * @category schemas
  */
-export const LogsPage = Schema.Struct({ ...Totals, logs: Schema.Array(LogEvent) })
+export const LogsPage = named<LogsPage>()(LogsPageStruct)
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface LogsPage extends Schema.Schema.Type<typeof LogsPage> {}
+export interface LogsPage extends Schema.Schema.Type<typeof LogsPageStruct> {}
 
 /**
  * Auth0's roles envelope has no `length`; the decoded page has it anyway

@@ -5,7 +5,16 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
-import { Extra, Nullable } from "../internal/schema.js"
+import { Extra, Nullable, named } from "../internal/schema.js"
+
+const PermissionSourceStruct = Schema.Struct(
+  {
+    source_id: Schema.optional(Schema.String),
+    source_name: Schema.optional(Schema.String),
+    source_type: Schema.optional(Schema.String)
+  },
+  Extra
+)
 
 /**
  * Where a listed permission comes from, as `GET /users/{id}/permissions` writes it: Auth0 recorded
@@ -22,20 +31,24 @@ import { Extra, Nullable } from "../internal/schema.js"
  * @since 0.1.0
  * @category schemas
  */
-export const PermissionSource = Schema.Struct(
-  {
-    source_id: Schema.optional(Schema.String),
-    source_name: Schema.optional(Schema.String),
-    source_type: Schema.optional(Schema.String)
-  },
-  Extra
-)
+export const PermissionSource = named<PermissionSource>()(PermissionSourceStruct)
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface PermissionSource extends Schema.Schema.Type<typeof PermissionSource> {}
+export interface PermissionSource extends Schema.Schema.Type<typeof PermissionSourceStruct> {}
+
+const PermissionStruct = Schema.Struct(
+  {
+    resource_server_identifier: Schema.String,
+    permission_name: Schema.String,
+    resource_server_name: Nullable(Schema.String),
+    description: Nullable(Schema.String),
+    sources: Schema.optional(Schema.Array(PermissionSource))
+  },
+  Extra
+)
 
 /**
  * A permission of `GET /users/{id}/permissions`. `sources` is not in Auth0's reference but was
@@ -56,22 +69,24 @@ export interface PermissionSource extends Schema.Schema.Type<typeof PermissionSo
  * @since 0.1.0
  * @category schemas
  */
-export const Permission = Schema.Struct(
-  {
-    resource_server_identifier: Schema.String,
-    permission_name: Schema.String,
-    resource_server_name: Nullable(Schema.String),
-    description: Nullable(Schema.String),
-    sources: Schema.optional(Schema.Array(PermissionSource))
-  },
-  Extra
-)
+export const Permission = named<Permission>()(PermissionStruct)
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface Permission extends Schema.Schema.Type<typeof Permission> {}
+export interface Permission extends Schema.Schema.Type<typeof PermissionStruct> {}
+
+const EffectivePermissionStruct = Schema.Struct(
+  {
+    resource_server_identifier: Schema.String,
+    permission_name: Schema.String,
+    resource_server_name: Nullable(Schema.String),
+    description: Nullable(Schema.String),
+    sources: Schema.optional(Schema.Array(Schema.Union(Schema.String, PermissionSource)))
+  },
+  Extra
+)
 
 /**
  * A permission of `GET /users/{id}/effective-permissions`: the user's whether assigned directly or
@@ -93,19 +108,10 @@ export interface Permission extends Schema.Schema.Type<typeof Permission> {}
  * @since 0.1.0
  * @category schemas
  */
-export const EffectivePermission = Schema.Struct(
-  {
-    resource_server_identifier: Schema.String,
-    permission_name: Schema.String,
-    resource_server_name: Nullable(Schema.String),
-    description: Nullable(Schema.String),
-    sources: Schema.optional(Schema.Array(Schema.Union(Schema.String, PermissionSource)))
-  },
-  Extra
-)
+export const EffectivePermission = named<EffectivePermission>()(EffectivePermissionStruct)
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface EffectivePermission extends Schema.Schema.Type<typeof EffectivePermission> {}
+export interface EffectivePermission extends Schema.Schema.Type<typeof EffectivePermissionStruct> {}

@@ -4,8 +4,16 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
-import { Extra, Nullable } from "../internal/schema.js"
+import { Extra, Nullable, named } from "../internal/schema.js"
 import { SessionDevice } from "./Session.js"
+
+const ResourceServerStruct = Schema.Struct(
+  {
+    audience: Schema.String,
+    scopes: Nullable(Schema.String)
+  },
+  Extra
+)
 
 /**
  * An API the token grants access to, and the scopes (one space-separated string, as Auth0 sends it).
@@ -20,19 +28,30 @@ import { SessionDevice } from "./Session.js"
  * @since 0.1.0
  * @category schemas
  */
-export const ResourceServer = Schema.Struct(
-  {
-    audience: Schema.String,
-    scopes: Nullable(Schema.String)
-  },
-  Extra
-)
+export const ResourceServer = named<ResourceServer>()(ResourceServerStruct)
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface ResourceServer extends Schema.Schema.Type<typeof ResourceServer> {}
+export interface ResourceServer extends Schema.Schema.Type<typeof ResourceServerStruct> {}
+
+const RefreshTokenStruct = Schema.Struct(
+  {
+    id: Schema.String,
+    user_id: Schema.optional(Schema.String),
+    created_at: Nullable(Schema.String),
+    idle_expires_at: Nullable(Schema.String),
+    expires_at: Nullable(Schema.String),
+    client_id: Schema.optional(Schema.String),
+    session_id: Nullable(Schema.String),
+    rotating: Schema.optional(Schema.Boolean),
+    device: Schema.optional(SessionDevice),
+    resource_servers: Schema.optional(Schema.Array(ResourceServer)),
+    last_exchanged_at: Nullable(Schema.String)
+  },
+  Extra
+)
 
 /**
  * `idle_expires_at`, `expires_at` and `session_id` come as `null` when the token has none (as recorded);
@@ -56,25 +75,10 @@ export interface ResourceServer extends Schema.Schema.Type<typeof ResourceServer
  * @since 0.1.0
  * @category schemas
  */
-export const RefreshToken = Schema.Struct(
-  {
-    id: Schema.String,
-    user_id: Schema.optional(Schema.String),
-    created_at: Nullable(Schema.String),
-    idle_expires_at: Nullable(Schema.String),
-    expires_at: Nullable(Schema.String),
-    client_id: Schema.optional(Schema.String),
-    session_id: Nullable(Schema.String),
-    rotating: Schema.optional(Schema.Boolean),
-    device: Schema.optional(SessionDevice),
-    resource_servers: Schema.optional(Schema.Array(ResourceServer)),
-    last_exchanged_at: Nullable(Schema.String)
-  },
-  Extra
-)
+export const RefreshToken = named<RefreshToken>()(RefreshTokenStruct)
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface RefreshToken extends Schema.Schema.Type<typeof RefreshToken> {}
+export interface RefreshToken extends Schema.Schema.Type<typeof RefreshTokenStruct> {}

@@ -4,7 +4,16 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
-import { Extra, Nullable } from "../internal/schema.js"
+import { Extra, Nullable, named } from "../internal/schema.js"
+
+const RoleStruct = Schema.Struct(
+  {
+    id: Schema.String,
+    name: Schema.String,
+    description: Nullable(Schema.String)
+  },
+  Extra
+)
 
 /**
  * @example
@@ -17,17 +26,10 @@ import { Extra, Nullable } from "../internal/schema.js"
  * @since 0.1.0
  * @category schemas
  */
-export const Role = Schema.Struct(
-  {
-    id: Schema.String,
-    name: Schema.String,
-    description: Nullable(Schema.String)
-  },
-  Extra
-)
+export const Role = named<Role>()(RoleStruct)
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface Role extends Schema.Schema.Type<typeof Role> {}
+export interface Role extends Schema.Schema.Type<typeof RoleStruct> {}

@@ -4,7 +4,19 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
-import { Extra, Nullable } from "../internal/schema.js"
+import { Extra, Nullable, named } from "../internal/schema.js"
+
+const SessionDeviceStruct = Schema.Struct(
+  {
+    initial_user_agent: Nullable(Schema.String),
+    initial_ip: Nullable(Schema.String),
+    initial_asn: Nullable(Schema.String),
+    last_user_agent: Nullable(Schema.String),
+    last_ip: Nullable(Schema.String),
+    last_asn: Nullable(Schema.String)
+  },
+  Extra
+)
 
 /**
  * Where the session was started from and last used: user agent, IP and ASN.
@@ -19,23 +31,22 @@ import { Extra, Nullable } from "../internal/schema.js"
  * @since 0.1.0
  * @category schemas
  */
-export const SessionDevice = Schema.Struct(
-  {
-    initial_user_agent: Nullable(Schema.String),
-    initial_ip: Nullable(Schema.String),
-    initial_asn: Nullable(Schema.String),
-    last_user_agent: Nullable(Schema.String),
-    last_ip: Nullable(Schema.String),
-    last_asn: Nullable(Schema.String)
-  },
-  Extra
-)
+export const SessionDevice = named<SessionDevice>()(SessionDeviceStruct)
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface SessionDevice extends Schema.Schema.Type<typeof SessionDevice> {}
+export interface SessionDevice extends Schema.Schema.Type<typeof SessionDeviceStruct> {}
+
+const SessionAuthenticationMethodStruct = Schema.Struct(
+  {
+    name: Schema.String,
+    timestamp: Nullable(Schema.String),
+    type: Nullable(Schema.String)
+  },
+  Extra
+)
 
 /**
  * One way the user authenticated in the session (`pwd`, `mfa`, `federated`, …) and when.
@@ -50,20 +61,32 @@ export interface SessionDevice extends Schema.Schema.Type<typeof SessionDevice> 
  * @since 0.1.0
  * @category schemas
  */
-export const SessionAuthenticationMethod = Schema.Struct(
-  {
-    name: Schema.String,
-    timestamp: Nullable(Schema.String),
-    type: Nullable(Schema.String)
-  },
-  Extra
-)
+export const SessionAuthenticationMethod = named<SessionAuthenticationMethod>()(SessionAuthenticationMethodStruct)
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface SessionAuthenticationMethod extends Schema.Schema.Type<typeof SessionAuthenticationMethod> {}
+export interface SessionAuthenticationMethod extends Schema.Schema.Type<typeof SessionAuthenticationMethodStruct> {}
+
+const SessionStruct = Schema.Struct(
+  {
+    id: Schema.String,
+    user_id: Schema.optional(Schema.String),
+    created_at: Nullable(Schema.String),
+    updated_at: Nullable(Schema.String),
+    authenticated_at: Nullable(Schema.String),
+    idle_expires_at: Nullable(Schema.String),
+    expires_at: Nullable(Schema.String),
+    last_interacted_at: Nullable(Schema.String),
+    device: Schema.optional(SessionDevice),
+    clients: Schema.optional(Schema.Array(Schema.Struct({ client_id: Schema.String }, Extra))),
+    authentication: Schema.optional(
+      Schema.Struct({ methods: Schema.optional(Schema.Array(SessionAuthenticationMethod)) }, Extra)
+    )
+  },
+  Extra
+)
 
 /**
  * Every field but `id` is optional, as Auth0 omits what it does not know; fields Auth0 adds later are
@@ -84,27 +107,10 @@ export interface SessionAuthenticationMethod extends Schema.Schema.Type<typeof S
  * @since 0.1.0
  * @category schemas
  */
-export const Session = Schema.Struct(
-  {
-    id: Schema.String,
-    user_id: Schema.optional(Schema.String),
-    created_at: Nullable(Schema.String),
-    updated_at: Nullable(Schema.String),
-    authenticated_at: Nullable(Schema.String),
-    idle_expires_at: Nullable(Schema.String),
-    expires_at: Nullable(Schema.String),
-    last_interacted_at: Nullable(Schema.String),
-    device: Schema.optional(SessionDevice),
-    clients: Schema.optional(Schema.Array(Schema.Struct({ client_id: Schema.String }, Extra))),
-    authentication: Schema.optional(
-      Schema.Struct({ methods: Schema.optional(Schema.Array(SessionAuthenticationMethod)) }, Extra)
-    )
-  },
-  Extra
-)
+export const Session = named<Session>()(SessionStruct)
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface Session extends Schema.Schema.Type<typeof Session> {}
+export interface Session extends Schema.Schema.Type<typeof SessionStruct> {}

@@ -5,6 +5,9 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
+import { named } from "../internal/schema.js"
+
+const TicketStruct = Schema.Struct({ ticket: Schema.Redacted(Schema.String) })
 
 /**
  * @example
@@ -18,10 +21,10 @@ import * as Schema from "effect/Schema"
  * @since 0.1.0
  * @category schemas
  */
-export const Ticket = Schema.Struct({ ticket: Schema.Redacted(Schema.String) })
+export const Ticket = named<Ticket>()(TicketStruct)
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface Ticket extends Schema.Schema.Type<typeof Ticket> {}
+export interface Ticket extends Schema.Schema.Type<typeof TicketStruct> {}

@@ -4,25 +4,10 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
-import { Extra, LenientBoolean, Metadata, Nullable } from "../internal/schema.js"
+import { Extra, LenientBoolean, Metadata, Nullable, named } from "../internal/schema.js"
 import { Identity } from "./Identity.js"
 
-/**
- * Every field but `user_id` is optional: Auth0 omits what a connection does not
- * have, and `fields` projections drop the rest. Fields Auth0 adds later are
- * kept in the decoded value.
- *
- * @example
- * ```ts
- * import { Schema } from "effect"
- * import { User } from "effect-auth0"
- * const user = Schema.decodeUnknownSync(User.User)({ user_id: "auth0|1", email: "a@example.com" })
- * ```
- *
- * @since 0.1.0
- * @category schemas
- */
-export const User = Schema.Struct(
+const UserStruct = Schema.Struct(
   {
     user_id: Schema.String,
     email: Schema.optional(Schema.String),
@@ -51,7 +36,24 @@ export const User = Schema.Struct(
 )
 
 /**
+ * Every field but `user_id` is optional: Auth0 omits what a connection does not
+ * have, and `fields` projections drop the rest. Fields Auth0 adds later are
+ * kept in the decoded value.
+ *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { User } from "effect-auth0"
+ * const user = Schema.decodeUnknownSync(User.User)({ user_id: "auth0|1", email: "a@example.com" })
+ * ```
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const User = named<User>()(UserStruct)
+
+/**
  * @since 0.1.0
  * @category models
  */
-export interface User extends Schema.Schema.Type<typeof User> {}
+export interface User extends Schema.Schema.Type<typeof UserStruct> {}

@@ -5,7 +5,16 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
-import { Extra } from "../internal/schema.js"
+import { Extra, named } from "../internal/schema.js"
+
+const BlockedForStruct = Schema.Struct(
+  {
+    identifier: Schema.optional(Schema.String),
+    ip: Schema.optional(Schema.String),
+    connection: Schema.optional(Schema.String)
+  },
+  Extra
+)
 
 /**
  * One block: logins with `identifier` (an email, username or phone number) from `ip` on `connection`.
@@ -24,20 +33,15 @@ import { Extra } from "../internal/schema.js"
  * @since 0.1.0
  * @category schemas
  */
-export const BlockedFor = Schema.Struct(
-  {
-    identifier: Schema.optional(Schema.String),
-    ip: Schema.optional(Schema.String),
-    connection: Schema.optional(Schema.String)
-  },
-  Extra
-)
+export const BlockedFor = named<BlockedFor>()(BlockedForStruct)
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface BlockedFor extends Schema.Schema.Type<typeof BlockedFor> {}
+export interface BlockedFor extends Schema.Schema.Type<typeof BlockedForStruct> {}
+
+const UserBlockStruct = Schema.Struct({ blocked_for: Schema.Array(BlockedFor) }, Extra)
 
 /**
  * The answer of `GET /user-blocks/{id}` and `GET /user-blocks?identifier=`; `blocked_for` is empty
@@ -53,10 +57,10 @@ export interface BlockedFor extends Schema.Schema.Type<typeof BlockedFor> {}
  * @since 0.1.0
  * @category schemas
  */
-export const UserBlock = Schema.Struct({ blocked_for: Schema.Array(BlockedFor) }, Extra)
+export const UserBlock = named<UserBlock>()(UserBlockStruct)
 
 /**
  * @since 0.1.0
  * @category models
  */
-export interface UserBlock extends Schema.Schema.Type<typeof UserBlock> {}
+export interface UserBlock extends Schema.Schema.Type<typeof UserBlockStruct> {}

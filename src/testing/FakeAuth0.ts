@@ -35,33 +35,115 @@ import { type Enrollment, type LogRecord, Refusal, type Role, type UserRecord } 
  */
 export type Options = Router.TenantOptions
 
-/**
- * @since 0.1.0
- * @category models
- */
 export type {
+  /**
+   * @since 0.1.0
+   * @category models
+   */
   BucketOptions,
+  /**
+   * @since 0.1.0
+   * @category models
+   */
   BucketRateLimitOptions,
+  /**
+   * @since 0.1.0
+   * @category models
+   */
   BucketState,
+  /**
+   * @since 0.1.0
+   * @category models
+   */
   FakeRequest,
+  /**
+   * @since 0.1.0
+   * @category models
+   */
   FakeResponse,
+  /**
+   * @since 0.1.0
+   * @category models
+   */
   FaultOptions,
+  /**
+   * @since 0.1.0
+   * @category models
+   */
   RateLimitBucket,
+  /**
+   * @since 0.1.0
+   * @category models
+   */
   RateLimitOptions,
+  /**
+   * @since 0.1.0
+   * @category models
+   */
   RecordedRequest
 } from "./internal/router.js"
 
-export { refuse, reply, route } from "./internal/route.js"
+export {
+  /**
+   * @since 0.1.0
+   * @category routes
+   */
+  refuse,
+  /**
+   * @since 0.1.0
+   * @category routes
+   */
+  reply,
+  /**
+   * @since 0.1.0
+   * @category routes
+   */
+  route
+} from "./internal/route.js"
 
-/**
- * @since 0.1.0
- * @category models
- */
-export type { Call as RouteCall, Route } from "./internal/handlers.js"
+export type {
+  /**
+   * @since 0.1.0
+   * @category routes
+   */
+  Call as RouteCall,
+  /**
+   * @since 0.1.0
+   * @category routes
+   */
+  Route
+} from "./internal/handlers.js"
 
-export { SeedError } from "./internal/seed.js"
+export {
+  /**
+   * @since 0.1.0
+   * @category errors
+   */
+  SeedError
+} from "./internal/seed.js"
 
-export type { LookupSeeding, SeedBlock, SeedConnectedAccount, SeedOrganization } from "./internal/seed/lookup.js"
+export type {
+  /**
+   * @since 0.1.0
+   * @category seeding
+   */
+  LookupSeeding,
+  /**
+   * @since 0.1.0
+   * @category seeding
+   */
+  SeedBlock,
+  /**
+   * @since 0.1.0
+   * @category seeding
+   */
+  SeedConnectedAccount,
+  /**
+   * @since 0.1.0
+   * @category seeding
+   */
+  SeedOrganization
+} from "./internal/seed/lookup.js"
 
 /**
  * A user to seed: the `POST /users` body, plus fields only Auth0 sets itself.

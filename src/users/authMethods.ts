@@ -1,6 +1,8 @@
 /**
  * A user's authentication methods and MFA actions: list, read, create, replace, rename and delete
  * methods, remove its Guardian authenticators, forget remembered browsers and clear risk assessors.
+ *
+ * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"

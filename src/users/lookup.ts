@@ -1,6 +1,8 @@
 /**
  * The user lookups: users by email, the organizations a user belongs to and the accounts a user
  * connected, each a declaration (`internal/endpoints/lookup.ts`) and the few lines that build its query.
+ *
+ * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
 import { Auth0Http } from "../Auth0Http.js"

@@ -1,6 +1,8 @@
 /**
  * The parameters and bodies of the user operations, by Auth0's wire names so
  * that Auth0's docs apply as written.
+ *
+ * @since 0.1.0
  */
 import type * as Redacted from "effect/Redacted"
 import type * as Projection from "../internal/codec/projection.js"
@@ -143,21 +145,45 @@ export interface CheckpointStreamParams {
   readonly take?: number | undefined
 }
 
-/** A checkpoint page's query: `take` always sent, since without it Auth0 may answer another paging style. */
+/**
+ * A checkpoint page's query: `take` always sent, since without it Auth0 may answer another paging style.
+ * Shared by the user operations; not re-exported by `Users`.
+ *
+ * @since 0.1.0
+ * @category internal
+ */
 export const checkpointQuery = (params: CheckpointParams) => ({ from: params.from, take: params.take ?? 50 })
 
-/** `q` as sent: a `Query` rendered, a string as it is. */
+/**
+ * `q` as sent: a `Query` rendered, a string as it is.
+ * Shared by the user operations; not re-exported by `Users`.
+ *
+ * @since 0.1.0
+ * @category internal
+ */
 export const queryText = (q: string | Query.Query | undefined): string | undefined =>
   q === undefined || typeof q === "string" ? q : Query.render(q)
 
-/** An offset page's query: `include_totals` always, so that the answer is the envelope, and Auth0's page size. */
+/**
+ * An offset page's query: `include_totals` always, so that the answer is the envelope, and Auth0's page size.
+ * Shared by the user operations; not re-exported by `Users`.
+ *
+ * @since 0.1.0
+ * @category internal
+ */
 export const pageQuery = (params: PageParams) => ({
   include_totals: true,
   page: params.page,
   per_page: params.per_page ?? 50
 })
 
-/** An offset stream's paging options: pages of 100 unless asked, ending at the cap only with `stopAtCap`. */
+/**
+ * An offset stream's paging options: pages of 100 unless asked, ending at the cap only with `stopAtCap`.
+ * Shared by the user operations; not re-exported by `Users`.
+ *
+ * @since 0.1.0
+ * @category internal
+ */
 export const cappedOptions = (params: {
   readonly per_page?: number | undefined
   readonly stopAtCap?: boolean | undefined

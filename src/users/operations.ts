@@ -1,6 +1,8 @@
 /**
  * The user operations, one request each: a declaration (`internal/endpoints/users.ts`) and the few lines
  * that turn the caller's parameters into its query and body.
+ *
+ * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"

@@ -1,6 +1,8 @@
 /**
  * A user's roles and permissions: assign and remove them, list the permissions assigned, and read
  * what the user has in effect (through roles and groups) and the groups it belongs to.
+ *
+ * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"

@@ -1,6 +1,8 @@
 /**
  * A user's sessions and refresh tokens: list them (checkpoint pages, or a stream of all), delete them,
  * and revoke access (one session or all, with or without its refresh tokens).
+ *
+ * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
 import { Auth0Http } from "../Auth0Http.js"

@@ -1,6 +1,8 @@
 /**
  * The user streams: every user matching a query by keyset, each user with a
  * resumable cursor, and a user's logs and roles page by page.
+ *
+ * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -46,6 +48,17 @@ export const StreamCursor = Schema.Struct({
  * @category models
  */
 export interface StreamCursor extends Schema.Schema.Type<typeof StreamCursor> {}
+
+/**
+ * What `streamWithCursor` delivers: a user and the cursor that resumes the walk after it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface UserWithCursor {
+  readonly user: User
+  readonly cursor: StreamCursor
+}
 
 /**
  * @since 0.1.0
@@ -242,11 +255,7 @@ export const stream = (
  */
 export const streamWithCursor = (
   input: StreamParams = {}
-): Stream.Stream<
-  { readonly user: User; readonly cursor: StreamCursor },
-  Auth0Error.For<never> | Auth0Error.LimitExceeded,
-  Auth0Http
-> => {
+): Stream.Stream<UserWithCursor, Auth0Error.For<never> | Auth0Error.LimitExceeded, Auth0Http> => {
   const params: StreamParams = { ...input, q: queryText(input.q) }
   const sort = params.sort ?? "created_at:1"
   return Option.match(Keyset.plan(queryText(params.q), sort), {

@@ -1,11 +1,10 @@
 /** The role member endpoints: the users a role is assigned to, in either paging style, and assigning it. */
 import * as Schema from "effect/Schema"
 import * as Endpoint from "../../Endpoint.js"
-import { Extra } from "../schema.js"
+import { Extra, named } from "../schema.js"
 import type { PageQuery } from "./users.js"
 
-/** A member of a role, as `GET /roles/{id}/users` lists it. */
-export const RoleMember = Schema.Struct(
+const RoleMemberStruct = Schema.Struct(
   {
     user_id: Schema.String,
     email: Schema.optional(Schema.String),
@@ -14,6 +13,11 @@ export const RoleMember = Schema.Struct(
   },
   Extra
 )
+
+/** A member of a role, as `GET /roles/{id}/users` lists it. */
+export interface RoleMember extends Schema.Schema.Type<typeof RoleMemberStruct> {}
+
+export const RoleMember = named<RoleMember>()(RoleMemberStruct)
 
 const SCOPES = ["read:users", "read:roles", "read:role_members"]
 
