@@ -19,6 +19,7 @@ export type {
   UpdateBody
 } from "./users/models.js"
 export * from "./users/lookup.js"
+export * from "./users/metadata.js"
 export * from "./users/operations.js"
 export * from "./users/rbac.js"
 export * from "./users/sessions.js"
