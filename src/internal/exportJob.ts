@@ -333,8 +333,8 @@ const slices = (chunk: Uint8Array): Array<Uint8Array> => {
   return out
 }
 
-/** A further step on each decoded line: `line` counts from 1, `path` is the file's (for the error). */
-export type Refine<A> = (user: ExportedUser, line: number, path: string) => Either.Either<A, Auth0Error.DecodeError>
+/** What each decoded line becomes, knowing its number (from 1) and the file's path (for a later error). */
+export type Refine<A> = (user: ExportedUser, line: number, path: string) => A
 
 /**
  * The users in an export file's bytes: gunzip, UTF-8, lines (empty ones
@@ -360,7 +360,7 @@ export const decodeFile = <E, A = ExportedUser>(
   bytes: Stream.Stream<Uint8Array, E>,
   path: string,
   maxLineLength: number = DEFAULT_MAX_LINE_LENGTH,
-  refine: Refine<A> = Either.right as unknown as Refine<A>
+  refine?: Refine<A>
 ): Stream.Stream<A, E | Auth0Error.DecodeError | Auth0Error.ResponseTooLarge> => {
   type Failure = Auth0Error.DecodeError | Auth0Error.ResponseTooLarge
   const decodeError = (detail: string) => new Auth0Error.DecodeError({ method: "GET", path, status: 200, detail })
@@ -412,9 +412,10 @@ export const decodeFile = <E, A = ExportedUser>(
         const at = index++
         if (line.length > maxLineLength) return lineTooLong(at)
         if (line.trim() === "") return undefined
-        const user = Either.flatMap(parse(line, at), (decoded) => refine(decoded, at + 1, path))
+        const user = parse(line, at)
         if (Either.isLeft(user)) return user.left
-        users.push(user.right)
+        // Without `refine`, `A` is `ExportedUser`.
+        users.push(refine === undefined ? (user.right as A) : refine(user.right, at + 1, path))
         return undefined
       }
       const takeRest = (tail: string): string => {
@@ -479,8 +480,8 @@ export const export_ = (
 ): Stream.Stream<ExportedUser, Auth0Error.Common | Auth0Error.ExportFailed, Auth0Http> => exportWith(options)
 
 /**
- * `export_`, each decoded user passed through `refine` (typed metadata) with its line number and the file's
- * path, in the same pass over the line.
+ * `export_`, each decoded user passed through `refine` with its line number and the file's path (typed
+ * metadata decodes after it, naming the line).
  */
 export const exportWith = <A = ExportedUser>(
   options: ExportOptions = {},

@@ -6,7 +6,7 @@
  * the untyped API's own.
  */
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
+import type * as Either from "effect/Either"
 import type * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as Auth0Error from "../Auth0Error.js"
@@ -333,7 +333,7 @@ export const withMetadata = <const O extends MetadataOptions>(
       // The line's number and the file's path come along from the line's own decoding; the metadata is decoded
       // after, as an `Effect`, since a caller's schema may be asynchronous.
       Stream.mapEffect(
-        ExportJob.exportWith(exportOptions, (user, line, path) => Either.right({ user, line, path })),
+        ExportJob.exportWith(exportOptions, (user, line, path) => ({ user, line, path })),
         ({ line, path, user }) =>
           exported(user, (problem) =>
             decodeError("GET", path, 200, `line ${line} of the export file: ${Codec.describe(problem)}`)
