@@ -12,6 +12,7 @@ import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
+import * as Logger from "effect/Logger"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
@@ -307,6 +308,58 @@ describe("Users.withMetadata: stored metadata that does not match", () => {
       const user = yield* OnlyApp.get(ada!.user_id as string)
       assert.strictEqual(user.app_metadata?.plan, "pro")
       assert.deepStrictEqual(user.user_metadata, { theme: "dark" })
+    }).pipe(Effect.provide(FakeAuth0.layer()))
+  )
+})
+
+describe("the README's typed-metadata program, run as written", () => {
+  const Acme = Users.withMetadata({
+    app: Schema.Struct({
+      plan: Schema.Literal("free", "pro"),
+      trial_ends: Schema.optional(Schema.Date) // stored as an ISO string, read as a Date
+    }),
+    user: Schema.Struct({ theme: Schema.optional(Schema.Literal("light", "dark")) })
+  })
+
+  const endTrials = (now: Date) =>
+    Acme.stream({ q: 'app_metadata.plan:"free"' }).pipe(
+      Stream.filter((user) => (user.app_metadata?.trial_ends?.getTime() ?? Infinity) < now.getTime()),
+      // a partial patch: `plan` is checked against the schema, `null` deletes `trial_ends`
+      Stream.mapEffect((user) => Acme.update(user.user_id, { app_metadata: { plan: "pro", trial_ends: null } })),
+      Stream.runCount
+    )
+
+  // onInvalid: "keep" — users whose stored metadata does not match come as a Left, undecoded
+  const audit = Users.withMetadata({ app: Acme.schemas.app, onInvalid: "keep" })
+    .stream()
+    .pipe(
+      Stream.filterMap(Either.getLeft),
+      Stream.runForEach((bad) => Effect.logWarning(`${bad.user.user_id}: ${bad.invalid.join(", ")}`))
+    )
+
+  it.effect("ends the trials that are over, and logs the user whose metadata does not match", () =>
+    Effect.gen(function* () {
+      const tenant = yield* FakeAuth0.Tenant
+      const [over, running, , legacy] = yield* tenant.seedUsers([
+        { connection: DB, email: "over@acme.test", app_metadata: { plan: "free", trial_ends: "2026-01-01T00:00:00Z" } },
+        {
+          connection: DB,
+          email: "running@acme.test",
+          app_metadata: { plan: "free", trial_ends: "2027-01-01T00:00:00Z" }
+        },
+        { connection: DB, email: "paid@acme.test", app_metadata: { plan: "pro" } },
+        { connection: DB, email: "legacy@acme.test", app_metadata: { plan: 3 } }
+      ])
+      assert.strictEqual(yield* endTrials(new Date("2026-06-01T00:00:00Z")), 1)
+      const stored = Option.getOrThrow(yield* tenant.user(over!.user_id as string))
+      assert.deepStrictEqual(stored.app_metadata, { plan: "pro" })
+      const untouched = Option.getOrThrow(yield* tenant.user(running!.user_id as string))
+      assert.deepStrictEqual(untouched.app_metadata, { plan: "free", trial_ends: "2027-01-01T00:00:00Z" })
+
+      const logged: Array<unknown> = []
+      const capture = Logger.make(({ message }) => logged.push(message))
+      yield* audit.pipe(Effect.provide(Logger.replace(Logger.defaultLogger, capture)))
+      assert.deepStrictEqual(logged, [[`${legacy!.user_id as string}: app_metadata.plan`]])
     }).pipe(Effect.provide(FakeAuth0.layer()))
   )
 })

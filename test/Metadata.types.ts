@@ -106,3 +106,9 @@ expectTypeOf(Users.get("auth0|1")).toEqualTypeOf<
 expectTypeOf(Users.update("auth0|1", { app_metadata: { anything: 1, gone: null } })).toEqualTypeOf<
   Effect.Effect<User.User, Auth0Error.For<"NotFound" | "Conflict">, Auth0Http.Auth0Http>
 >()
+
+// The schemas come back as given, so another view (or a query builder) is typed from them.
+export const again = Users.withMetadata({ app: Acme.schemas.app, onInvalid: "keep" })
+expectTypeOf(Acme.schemas.app).toEqualTypeOf<typeof App>()
+expectTypeOf(Kept.schemas.user).toEqualTypeOf<undefined>()
+expectTypeOf<Users.AppMetadataOf<{ readonly app: typeof Acme.schemas.app }>>().toEqualTypeOf<typeof App.Type>()

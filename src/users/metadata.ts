@@ -145,36 +145,64 @@ type Out<O extends MetadataOptions, Typed, Raw> = O extends { readonly onInvalid
   ? Either.Either<Typed, Undecoded<Raw>>
   : Typed
 
+/**
+ * A user as the operations of `withMetadata(options)` deliver it: a
+ * `TypedUser`, or with `onInvalid: "keep"` an `Either<TypedUser, Undecoded>`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type DeliveredUser<O extends MetadataOptions> = Out<O, TypedUser<AppMetadataOf<O>, UserMetadataOf<O>>, User>
+
+/**
+ * An exported user as `withMetadata(options).export` delivers it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type DeliveredExportedUser<O extends MetadataOptions> = Out<
+  O,
+  TypedExportedUser<AppMetadataOf<O>, UserMetadataOf<O>>,
+  ExportJob.ExportedUser
+>
+
+type SchemaOf<O, K extends "app" | "user"> = O extends { readonly [P in K]: infer S } ? S : undefined
+
 type ErrorOf<F extends (...args: ReadonlyArray<never>) => Effect.Effect<unknown, unknown, unknown>> =
   Effect.Effect.Error<ReturnType<F>>
 
 /**
  * The user operations that return users, the same as `Users.*` (same
- * parameters, requests, paging, errors), with the metadata typed. `U` is a
- * delivered user: a `TypedUser`, or with `onInvalid: "keep"` an
- * `Either<TypedUser, Undecoded>`.
+ * parameters, requests, paging, errors), with the metadata typed by
+ * `options` (see `withMetadata`).
  *
  * @since 0.1.0
  * @category models
  */
-export interface WithMetadata<App, Meta, U, X> {
-  /** The schemas, for what else needs the metadata's types (query field names). */
-  readonly schemas: { readonly app: Codec.MetadataSchema | undefined; readonly user: Codec.MetadataSchema | undefined }
+export interface WithMetadata<O extends MetadataOptions> {
+  /**
+   * The schemas as given, for what else needs the metadata's types (search
+   * field names: `AppMetadataOf<O>`, `UserMetadataOf<O>`).
+   */
+  readonly schemas: { readonly app: SchemaOf<O, "app">; readonly user: SchemaOf<O, "user"> }
   /** `Users.get`. */
-  readonly get: (id: string, params?: ProjectionParams) => Effect.Effect<U, ErrorOf<typeof Operations.get>, Auth0Http>
+  readonly get: (
+    id: string,
+    params?: ProjectionParams
+  ) => Effect.Effect<DeliveredUser<O>, ErrorOf<typeof Operations.get>, Auth0Http>
   /** `Users.list`: one page, its users typed. */
   readonly list: (
     params?: ListParams
-  ) => Effect.Effect<Endpoint.OffsetPage<"users", U>, ErrorOf<typeof Operations.list>, Auth0Http>
+  ) => Effect.Effect<Endpoint.OffsetPage<"users", DeliveredUser<O>>, ErrorOf<typeof Operations.list>, Auth0Http>
   /** `Users.stream`, with its keyset walk and range splitting; a user that does not decode fails the stream after the users before it, or (`keep`) comes as a `Left`. */
   readonly stream: (
     params?: StreamParams
-  ) => Stream.Stream<U, Auth0Error.For<never> | Auth0Error.LimitExceeded, Auth0Http>
+  ) => Stream.Stream<DeliveredUser<O>, Auth0Error.For<never> | Auth0Error.LimitExceeded, Auth0Http>
   /** `Users.streamWithCursor`. */
   readonly streamWithCursor: (
     params?: StreamParams
   ) => Stream.Stream<
-    { readonly user: U; readonly cursor: StreamCursor },
+    { readonly user: DeliveredUser<O>; readonly cursor: StreamCursor },
     Auth0Error.For<never> | Auth0Error.LimitExceeded,
     Auth0Http
   >
@@ -182,21 +210,21 @@ export interface WithMetadata<App, Meta, U, X> {
   readonly listByEmail: (
     email: string,
     params?: ProjectionParams
-  ) => Effect.Effect<ReadonlyArray<U>, ErrorOf<typeof listByEmail>, Auth0Http>
+  ) => Effect.Effect<ReadonlyArray<DeliveredUser<O>>, ErrorOf<typeof listByEmail>, Auth0Http>
   /** `Users.create`, the metadata encoded by its schema; one that does not encode is `BadRequest` (not sent). */
   readonly create: (
     connection: string,
-    body?: TypedCreateBody<App, Meta>
-  ) => Effect.Effect<U, ErrorOf<typeof Operations.create>, Auth0Http>
+    body?: TypedCreateBody<AppMetadataOf<O>, UserMetadataOf<O>>
+  ) => Effect.Effect<DeliveredUser<O>, ErrorOf<typeof Operations.create>, Auth0Http>
   /** `Users.update`, each metadata patch encoded by its keys' schemas; `null` deletes a key; an empty patch is not sent. */
   readonly update: (
     id: string,
-    body: TypedUpdateBody<App, Meta>
-  ) => Effect.Effect<U, ErrorOf<typeof Operations.update>, Auth0Http>
+    body: TypedUpdateBody<AppMetadataOf<O>, UserMetadataOf<O>>
+  ) => Effect.Effect<DeliveredUser<O>, ErrorOf<typeof Operations.update>, Auth0Http>
   /** `Users.export`: whole `app_metadata` / `user_metadata` fields are decoded; a bad line fails naming its number, or (`keep`) comes as a `Left`. */
   readonly export: (
     options?: ExportJob.ExportOptions
-  ) => Stream.Stream<X, Auth0Error.Common | Auth0Error.ExportFailed, Auth0Http>
+  ) => Stream.Stream<DeliveredExportedUser<O>, Auth0Error.Common | Auth0Error.ExportFailed, Auth0Http>
 }
 
 const decodeError = (method: string, path: string, status: number, detail: string) =>
@@ -233,20 +261,13 @@ const USERS = "/api/v2/users"
  * @since 0.1.0
  * @category constructors
  */
-export const withMetadata = <const O extends MetadataOptions>(
-  options: O
-): WithMetadata<
-  AppMetadataOf<O>,
-  UserMetadataOf<O>,
-  Out<O, TypedUser<AppMetadataOf<O>, UserMetadataOf<O>>, User>,
-  Out<O, TypedExportedUser<AppMetadataOf<O>, UserMetadataOf<O>>, ExportJob.ExportedUser>
-> => {
+export const withMetadata = <const O extends MetadataOptions>(options: O): WithMetadata<O> => {
   type T = TypedUser<AppMetadataOf<O>, UserMetadataOf<O>>
-  type U = Out<O, T, User>
-  type X = Out<O, TypedExportedUser<AppMetadataOf<O>, UserMetadataOf<O>>, ExportJob.ExportedUser>
-  const schemas = { app: options.app, user: options.user }
+  type U = DeliveredUser<O>
+  type X = DeliveredExportedUser<O>
+  const schemas = { app: options.app, user: options.user } as WithMetadata<O>["schemas"]
   const keep = options.onInvalid === "keep"
-  const decode = Codec.decoder(schemas)
+  const decode = Codec.decoder(options)
   const one = Codec.outcome<User, T>(decode, keep) as <E>(
     user: User,
     onFail: (problem: Codec.Problem) => E
