@@ -30,7 +30,9 @@ const App = Schema.Struct({
 })
 const Prefs = Schema.Struct({
   theme: Schema.optional(Schema.Literal("light", "dark")),
-  tags: Schema.optional(Schema.Array(Schema.String))
+  tags: Schema.optional(Schema.Array(Schema.String)),
+  // Stored as a string, read as a number: an encoding JSON alone would not do.
+  volume: Schema.optional(Schema.NumberFromString)
 })
 
 const Acme = Users.withMetadata({ app: App, user: Prefs })
@@ -124,6 +126,11 @@ describe("Users.withMetadata: decoding", () => {
       assert.strictEqual(new Set(users.map((u) => u.user_id)).size, 250)
       assert.isTrue(users.every((u) => u.app_metadata?.trial_ends instanceof Date))
       assert.strictEqual(users.filter((u) => u.app_metadata?.plan === "pro").length, 125)
+      // The walk did split: it pinned the shared key and walked the users at it by created_at.
+      const queries = (yield* tenant.requests).map(
+        (r) => new URL(r.url, "https://fake.test").searchParams.get("q") ?? ""
+      )
+      assert.isTrue(queries.some((q) => q.includes('logins_count:["7" TO "7"]')))
 
       const withCursor = yield* Acme.streamWithCursor({ q: 'email.domain:"acme.test"' }).pipe(
         Stream.take(120),
@@ -184,9 +191,17 @@ describe("Users.withMetadata: bodies", () => {
       const stored = Option.getOrThrow(yield* Effect.flatMap(FakeAuth0.Tenant, (t) => t.user(id)))
       assert.deepStrictEqual(stored.app_metadata, { plan: "free", seats: 5 })
 
-      // A Date in a patch goes as its ISO string.
-      yield* Acme.update(ada!.user_id as string, { app_metadata: { trial_ends: TRIAL } })
-      assert.deepStrictEqual(yield* lastBody("PATCH"), { app_metadata: { trial_ends: TRIAL.toISOString() } })
+      // A Date in a patch goes as its ISO string, a NumberFromString as its string, and comes back decoded.
+      const again = yield* Acme.update(ada!.user_id as string, {
+        app_metadata: { trial_ends: TRIAL },
+        user_metadata: { volume: 7 }
+      })
+      assert.deepStrictEqual(yield* lastBody("PATCH"), {
+        app_metadata: { trial_ends: TRIAL.toISOString() },
+        user_metadata: { volume: "7" }
+      })
+      assert.strictEqual(again.user_metadata?.volume, 7)
+      assert.deepStrictEqual(again.user_metadata, { theme: "dark", volume: 7 })
     }).pipe(Effect.provide(FakeAuth0.layer()))
   )
 
