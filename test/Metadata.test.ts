@@ -165,12 +165,13 @@ describe("Users.withMetadata: bodies", () => {
         email: "new@acme.test",
         password: "a long enough password 1!",
         app_metadata: { plan: "free", trial_ends: TRIAL },
-        user_metadata: { tags: ["beta"] }
+        user_metadata: { tags: ["beta"], volume: 3 }
       })
       const body = (yield* lastBody("POST")) as Record<string, Record<string, unknown>>
       assert.deepStrictEqual(body.app_metadata, { plan: "free", trial_ends: TRIAL.toISOString() })
+      assert.deepStrictEqual(body.user_metadata, { tags: ["beta"], volume: "3" })
       assert.instanceOf(created.app_metadata?.trial_ends, Date)
-      assert.deepStrictEqual(created.user_metadata?.tags, ["beta"])
+      assert.deepStrictEqual(created.user_metadata, { tags: ["beta"], volume: 3 })
     }).pipe(Effect.provide(FakeAuth0.layer()))
   )
 
@@ -234,8 +235,11 @@ describe("Users.withMetadata: bodies", () => {
       assert.include(error.message, "app_metadata.seats")
       assert.notInclude(error.message, "1.5")
       assert.strictEqual((yield* Effect.flatMap(FakeAuth0.Tenant, (t) => t.requests)).length, before)
-      const created = yield* Effect.flip(Strict.create(DB, { email: "x@acme.test", app_metadata: { seats: 0.5 } }))
-      assert.strictEqual(created._tag, "BadRequest")
+      const created = yield* Effect.flip(
+        Strict.create(DB, { email: "x@acme.test", password: "a long enough password 1!", app_metadata: { seats: 0.5 } })
+      )
+      assert.strictEqual(created._tag === "BadRequest" && created.errorCode, "invalid_metadata")
+      assert.strictEqual((yield* Effect.flatMap(FakeAuth0.Tenant, (t) => t.requests)).length, before)
     }).pipe(Effect.provide(FakeAuth0.layer()))
   )
 })
