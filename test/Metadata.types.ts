@@ -112,3 +112,19 @@ export const again = Users.withMetadata({ app: Acme.schemas.app, onInvalid: "kee
 expectTypeOf(Acme.schemas.app).toEqualTypeOf<typeof App>()
 expectTypeOf(Kept.schemas.user).toEqualTypeOf<undefined>()
 expectTypeOf<Users.AppMetadataOf<{ readonly app: typeof Acme.schemas.app }>>().toEqualTypeOf<typeof App.Type>()
+
+// An onInvalid only known at run time would leave the users' type a guess: it does not compile.
+declare const mode: "fail" | "keep"
+// @ts-expect-error `onInvalid` must be a literal
+export const ambiguous = Users.withMetadata({ app: App, onInvalid: mode })
+declare const options: Users.MetadataOptions
+// @ts-expect-error the same through a variable of the options' type
+export const ambiguousOptions = Users.withMetadata(options)
+export const literal = Users.withMetadata({ app: App, onInvalid: "fail" })
+expectTypeOf(literal.get("auth0|1")).toEqualTypeOf<
+  Effect.Effect<
+    Users.TypedUser<typeof App.Type, Readonly<Record<string, unknown>>>,
+    Auth0Error.For<"NotFound">,
+    Auth0Http.Auth0Http
+  >
+>()

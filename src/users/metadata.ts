@@ -145,6 +145,20 @@ type Out<O extends MetadataOptions, Typed, Raw> = O extends { readonly onInvalid
   ? Either.Either<Typed, Undecoded<Raw>>
   : Typed
 
+type ModeOf<O> = O extends { readonly onInvalid?: infer M } ? M : undefined
+
+/**
+ * An `onInvalid` only known as "`keep` or not" (a variable of type
+ * `"fail" | "keep"`) would leave the users' type a guess: it must be a
+ * literal, so that the operations' type says which it is.
+ */
+type Unambiguous<O> =
+  "keep" extends ModeOf<O>
+    ? [Exclude<ModeOf<O>, "keep">] extends [never]
+      ? unknown
+      : { readonly onInvalid: "keep" }
+    : unknown
+
 /**
  * A user as the operations of `withMetadata(options)` deliver it: a
  * `TypedUser`, or with `onInvalid: "keep"` an `Either<TypedUser, Undecoded>`.
@@ -261,7 +275,7 @@ const USERS = "/api/v2/users"
  * @since 0.1.0
  * @category constructors
  */
-export const withMetadata = <const O extends MetadataOptions>(options: O): WithMetadata<O> => {
+export const withMetadata = <const O extends MetadataOptions>(options: O & Unambiguous<O>): WithMetadata<O> => {
   type T = TypedUser<AppMetadataOf<O>, UserMetadataOf<O>>
   type U = DeliveredUser<O>
   type X = DeliveredExportedUser<O>
