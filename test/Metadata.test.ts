@@ -14,6 +14,7 @@ import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
 import * as Logger from "effect/Logger"
 import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
@@ -317,6 +318,35 @@ describe("Users.withMetadata: stored metadata that does not match", () => {
       // Fixing the stored value through the typed update makes the user decode again.
       const fixed = yield* Kept.update(bad!.user_id as string, { app_metadata: { plan: "free" } })
       assert.isTrue(Either.isRight(fixed) && fixed.right.app_metadata?.plan === "free")
+    }).pipe(Effect.provide(FakeAuth0.layer()))
+  )
+
+  it.effect("an asynchronous schema decodes too, in order, failing at the user that does not decode", () =>
+    Effect.gen(function* () {
+      yield* seed
+      yield* seedBad
+      // A decode that answers later (a lookup, say): Schema's synchronous decoder refuses it.
+      const Later = Schema.transformOrFail(Schema.Literal("free", "pro"), Schema.String, {
+        strict: true,
+        decode: (plan) => Effect.promise(() => Promise.resolve(plan.toUpperCase())),
+        encode: (plan) => ParseResult.decodeUnknown(Schema.Literal("free", "pro"))(plan.toLowerCase())
+      })
+      const Async = Users.withMetadata({ app: Schema.Struct({ plan: Later }) })
+      const delivered: Array<string | undefined> = []
+      const error = yield* Effect.flip(
+        Async.stream({ q: 'email.domain:"acme.test"' }).pipe(
+          Stream.runForEach((user) => Effect.sync(() => delivered.push(user.app_metadata?.plan)))
+        )
+      )
+      assert.deepStrictEqual(delivered, ["PRO", "FREE", undefined])
+      assert.include(error.message, "user 4 of the stream: Type at app_metadata.plan")
+      const kept = yield* Users.withMetadata({ app: Schema.Struct({ plan: Later }), onInvalid: "keep" })
+        .stream({ q: 'email.domain:"acme.test"' })
+        .pipe(Stream.runCollect, Effect.map(Chunk.toReadonlyArray))
+      assert.deepStrictEqual(
+        kept.map((u) => (Either.isRight(u) ? u.right.app_metadata?.plan : u.left.invalid)),
+        ["PRO", "FREE", undefined, ["app_metadata.plan"]]
+      )
     }).pipe(Effect.provide(FakeAuth0.layer()))
   )
 

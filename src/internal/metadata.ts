@@ -6,10 +6,12 @@
  * `decoder(...)` on what it delivers, so paging, keyset walks and the export
  * see the users exactly as the untyped API does.
  */
+import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import * as Auth0Error from "../Auth0Error.js"
 
 /** A metadata schema as the caller gives it: any schema of an object, without requirements. */
@@ -53,17 +55,30 @@ const isForbidden = (error: ParseResult.ParseError): boolean =>
   ParseResult.ArrayFormatter.formatErrorSync(error).some((issue) => issue._tag === "Forbidden")
 
 /**
- * Run a decoder synchronously when it can be (the common case: no async
- * transformation in the caller's schema), else as an `Effect`.
+ * What a decoder gives: an `Either` when the caller's schema is synchronous
+ * (the common case), read in place without an `Effect` run per user (a
+ * stream's users are decoded a chunk at a time); else the `Effect` that
+ * decodes it. Both are `Effect`s.
  */
+export type Result<A, E> = Either.Either<A, E> | Effect.Effect<A, E>
+
+export const mapResult = <A, E, B, E2>(
+  result: Result<A, E>,
+  onFailure: (e: E) => E2,
+  onSuccess: (a: A) => B
+): Result<B, E2> =>
+  Either.isEither(result)
+    ? Either.mapBoth(result, { onLeft: onFailure, onRight: onSuccess })
+    : Effect.mapBoth(result, { onFailure, onSuccess })
+
+/** Run a decoder synchronously when it can be (no async transformation in the caller's schema), else as an `Effect`. */
 const run = <A>(
   sync: (u: unknown) => Either.Either<A, ParseResult.ParseError>,
   effectful: (u: unknown) => Effect.Effect<A, ParseResult.ParseError>,
   input: unknown
-): Effect.Effect<A, ParseResult.ParseError> => {
+): Result<A, ParseResult.ParseError> => {
   const result = sync(input)
-  if (Either.isRight(result)) return Effect.succeed(result.right)
-  return isForbidden(result.left) ? effectful(input) : Effect.fail(result.left)
+  return Either.isLeft(result) && isForbidden(result.left) ? effectful(input) : result
 }
 
 /**
@@ -80,15 +95,12 @@ export const decoder = (schemas: Schemas) => {
   })
   const sync = Schema.decodeUnknownEither(struct)
   const effectful = Schema.decodeUnknown(struct)
-  return <U extends object, T>(user: U): Effect.Effect<T, Problem> => {
+  return <U extends object, T>(user: U): Result<T, Problem> => {
     const raw = user as Readonly<Record<string, unknown>>
     const picked: Record<string, unknown> = {}
     for (const key of KEYS) if (schemaOf(schemas, key) !== undefined && raw[key] !== undefined) picked[key] = raw[key]
-    if (Object.keys(picked).length === 0) return Effect.succeed(user as unknown as T)
-    return Effect.mapBoth(run(sync, effectful, picked), {
-      onFailure: problemOf,
-      onSuccess: (decoded) => ({ ...raw, ...decoded }) as T
-    })
+    if (Object.keys(picked).length === 0) return Either.right(user as unknown as T)
+    return mapResult(run(sync, effectful, picked), problemOf, (decoded) => ({ ...raw, ...decoded }) as T)
   }
 }
 
@@ -107,7 +119,9 @@ const encodeWith = (schema: Schema.Schema.AnyNoContext, value: unknown, key: Key
   const sync = Schema.encodeUnknownEither(schema)
   const effectful = Schema.encodeUnknown(schema)
   // The issue paths start inside the metadata object: name it, as the decoder's do.
-  return Effect.mapError(run(sync, effectful, value), (error) => problemOf(error, key))
+  return Effect.mapError(run(sync, effectful, value) as Effect.Effect<unknown, ParseResult.ParseError>, (error) =>
+    problemOf(error, key)
+  )
 }
 
 /** A create body's metadata, each whole object encoded by its schema. */
@@ -131,7 +145,7 @@ export const encodeUpdate = <B extends object>(schemas: Schemas, body: B): Effec
     const nulls = Object.fromEntries(deleted.map((k) => [k, null]))
     if (set.length === 0) return Effect.succeed(nulls)
     const picked = (schema as Schema.Schema<object, object>).pipe(Schema.pick(...(set as Array<never>)))
-    return Effect.map(encodeWith(picked, values, key), (encoded) => ({ ...encoded, ...nulls }))
+    return Effect.map(encodeWith(picked, values, key), (encoded) => ({ ...(encoded as object), ...nulls }))
   })
 
 const encodeBody = <B extends object>(
@@ -163,11 +177,46 @@ export interface Undecoded<U> {
 
 /** How one operation's users come out: decoded or a failure (`fail`), or each as an `Either` (`keep`). */
 export const outcome =
-  <U extends object, T>(decode: (user: U) => Effect.Effect<T, Problem>, keep: boolean) =>
-  <E>(user: U, onFail: (problem: Problem) => E): Effect.Effect<T | Either.Either<T, Undecoded<U>>, E> =>
-    keep
-      ? Effect.match(decode(user), {
-          onFailure: (problem) => Either.left<Undecoded<U>>({ _tag: "Undecoded", user, invalid: paths(problem) }),
-          onSuccess: (typed) => Either.right(typed)
-        })
-      : Effect.mapError(decode(user), onFail)
+  <U extends object, T>(decode: (user: U) => Result<T, Problem>, keep: boolean) =>
+  <E>(user: U, onFail: (problem: Problem) => E): Result<T | Either.Either<T, Undecoded<U>>, E> => {
+    const result = decode(user)
+    if (!keep) return mapResult(result, onFail, (typed) => typed)
+    const undecoded = (problem: Problem) =>
+      Either.left<Undecoded<U>>({ _tag: "Undecoded", user, invalid: paths(problem) })
+    return Either.isEither(result)
+      ? Either.right(Either.match(result, { onLeft: undecoded, onRight: (typed) => Either.right(typed) }))
+      : Effect.match(result, { onFailure: undecoded, onSuccess: (typed) => Either.right(typed) })
+  }
+
+/**
+ * A stream's elements through `step`, a chunk at a time: synchronous results
+ * are read in place, and the first failure ends the stream after the
+ * elements before it; from an asynchronous one on, the rest of the chunk goes
+ * one `Effect` at a time.
+ */
+export const mapStream = <A, B, E, E2, R>(
+  source: Stream.Stream<A, E, R>,
+  step: (a: A) => Result<B, E2>
+): Stream.Stream<B, E | E2, R> =>
+  Stream.flatMap(
+    Stream.chunks(source),
+    (chunk): Stream.Stream<B, E2> => {
+      const out: Array<B> = []
+      const items = Chunk.toReadonlyArray(chunk)
+      for (let i = 0; i < items.length; i++) {
+        const result = step(items[i]!)
+        if (!Either.isEither(result)) {
+          const rest = Stream.mapEffect(Stream.fromIterable(items.slice(i + 1)), step)
+          return Stream.concat(
+            Stream.fromChunk(Chunk.unsafeFromArray(out)),
+            Stream.concat(Stream.fromEffect(result), rest)
+          )
+        }
+        if (Either.isLeft(result))
+          return Stream.concat(Stream.fromChunk(Chunk.unsafeFromArray(out)), Stream.fail(result.left))
+        out.push(result.right)
+      }
+      return Stream.fromChunk(Chunk.unsafeFromArray(out))
+    },
+    { concurrency: 1 }
+  )

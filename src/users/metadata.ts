@@ -285,7 +285,7 @@ export const withMetadata = <const O extends MetadataOptions>(options: O & Unamb
   const one = Codec.outcome<User, T>(decode, keep) as <E>(
     user: User,
     onFail: (problem: Codec.Problem) => E
-  ) => Effect.Effect<U, E>
+  ) => Codec.Result<U, E>
   const exported = Codec.outcome<ExportJob.ExportedUser, unknown>(decode, keep)
 
   /** Every user of an answer, each decoded; a failure's paths start at the user's place in the body. */
@@ -302,13 +302,13 @@ export const withMetadata = <const O extends MetadataOptions>(options: O & Unamb
   ) =>
     Stream.suspend(() => {
       let n = 0
-      return Stream.mapEffect(source, (a) => {
-        n++
-        const at = n
-        return Effect.map(
+      return Codec.mapStream(source, (a) => {
+        const at = ++n
+        return Codec.mapResult(
           one(userOf(a), (problem) =>
             decodeError("GET", USERS, 200, `user ${at} of the stream: ${Codec.describe(problem)}`)
           ),
+          (e) => e,
           (user) => rebuild(a, user)
         )
       })
@@ -366,8 +366,8 @@ export const withMetadata = <const O extends MetadataOptions>(options: O & Unamb
     },
     export: (exportOptions) =>
       // The line's number and the file's path come along from the line's own decoding; the metadata is decoded
-      // after, as an `Effect`, since a caller's schema may be asynchronous.
-      Stream.mapEffect(
+      // after, a chunk at a time (and as an `Effect` where a caller's schema is asynchronous).
+      Codec.mapStream(
         ExportJob.exportWith(exportOptions, (user, line, path) => ({ user, line, path })),
         ({ line, path, user }) =>
           exported(user, (problem) =>
