@@ -65,6 +65,12 @@ export type {
  */
 export * from "./users/lookup.js"
 /**
+ * Typed metadata: the same operations, with `app_metadata` and `user_metadata` decoded by your schemas.
+ *
+ * @since 0.1.0
+ */
+export * from "./users/metadata.js"
+/**
  * The user operations, one request each: list, create, get, update, delete, link, logs, roles, ….
  *
  * @since 0.1.0

@@ -300,6 +300,9 @@ const slices = (chunk: Uint8Array): Array<Uint8Array> => {
   return out
 }
 
+/** What each decoded line becomes, knowing its number (from 1) and the file's path (for a later error). */
+export type Refine<A> = (user: ExportedUser, line: number, path: string) => A
+
 /**
  * The users in an export file's bytes: gunzip, UTF-8, lines (empty ones
  * skipped), JSON, `ExportedUser`. A bad line fails with `DecodeError` naming
@@ -320,11 +323,12 @@ const slices = (chunk: Uint8Array): Array<Uint8Array> => {
  * bench/retention.ts), so every stage fewer is less of the heap a 100k export
  * grows by; and per-line stages cost more than the parsing anyway.
  */
-export const decodeFile = <E>(
+export const decodeFile = <E, A = ExportedUser>(
   bytes: Stream.Stream<Uint8Array, E>,
   path: string,
-  maxLineLength: number = DEFAULT_MAX_LINE_LENGTH
-): Stream.Stream<ExportedUser, E | Auth0Error.DecodeError | Auth0Error.ResponseTooLarge> => {
+  maxLineLength: number = DEFAULT_MAX_LINE_LENGTH,
+  refine?: Refine<A>
+): Stream.Stream<A, E | Auth0Error.DecodeError | Auth0Error.ResponseTooLarge> => {
   type Failure = Auth0Error.DecodeError | Auth0Error.ResponseTooLarge
   const decodeError = (detail: string) => new Auth0Error.DecodeError({ method: "GET", path, status: 200, detail })
   const lineTooLong = (index: number) =>
@@ -371,13 +375,14 @@ export const decodeFile = <E>(
       let ended = false
       // A bad line fails the stream only after the users before it are delivered: it waits here.
       let failed: Failure | undefined
-      const decodeLine = (line: string, users: Array<ExportedUser>): Failure | undefined => {
+      const decodeLine = (line: string, users: Array<A>): Failure | undefined => {
         const at = index++
         if (line.length > maxLineLength) return lineTooLong(at)
         if (line.trim() === "") return undefined
         const user = parse(line, at)
         if (Either.isLeft(user)) return user.left
-        users.push(user.right)
+        // Without `refine`, `A` is `ExportedUser`.
+        users.push(refine === undefined ? (user.right as A) : refine(user.right, at + 1, path))
         return undefined
       }
       const takeRest = (tail: string): string => {
@@ -387,7 +392,7 @@ export const decodeFile = <E>(
         return line
       }
       // The complete lines of what was left over and `text`; what follows the last newline waits for more.
-      const decodeLines = (text: string, users: Array<ExportedUser>): Failure | undefined => {
+      const decodeLines = (text: string, users: Array<A>): Failure | undefined => {
         let from = 0
         for (let end = text.indexOf("\n"); end !== -1; end = text.indexOf("\n", from)) {
           // A CR of CRLF stays on the line: JSON.parse takes it as whitespace.
@@ -406,7 +411,7 @@ export const decodeFile = <E>(
       }
       const failWith = (cause: Cause.Cause<E | Failure>): Effect.Effect<never, Option.Option<E | Failure>> =>
         Effect.failCause(Cause.map(cause, Option.some))
-      const next: Effect.Effect<Chunk.Chunk<ExportedUser>, Option.Option<E | Failure>> = Effect.suspend(() => {
+      const next: Effect.Effect<Chunk.Chunk<A>, Option.Option<E | Failure>> = Effect.suspend(() => {
         if (failed !== undefined) return Effect.fail(Option.some(failed))
         if (ended) return Effect.fail(Option.none())
         // Once the feed failed, its cause is the stream's and the unfinished last line is dropped:
@@ -414,7 +419,7 @@ export const decodeFile = <E>(
         return Effect.matchCauseEffect(read, {
           onFailure: (cause) => failWith(fed() ?? cause),
           onSuccess: (result) => {
-            const users: Array<ExportedUser> = []
+            const users: Array<A> = []
             let error: Failure | undefined
             if (result.done) {
               const feedFailed = fed()
@@ -439,7 +444,16 @@ export const decodeFile = <E>(
  */
 export const export_ = (
   options: ExportOptions = {}
-): Stream.Stream<ExportedUser, Auth0Error.Common | Auth0Error.ExportFailed, Auth0Http> =>
+): Stream.Stream<ExportedUser, Auth0Error.Common | Auth0Error.ExportFailed, Auth0Http> => exportWith(options)
+
+/**
+ * `export_`, each decoded user passed through `refine` with its line number and the file's path (typed
+ * metadata decodes after it, naming the line).
+ */
+export const exportWith = <A = ExportedUser>(
+  options: ExportOptions = {},
+  refine?: Refine<A>
+): Stream.Stream<A, Auth0Error.Common | Auth0Error.ExportFailed, Auth0Http> =>
   Stream.unwrap(
     Effect.gen(function* () {
       const http = yield* Auth0Http
@@ -452,6 +466,6 @@ export const export_ = (
       yield* Effect.annotateCurrentSpan({ "auth0.job.id": created.id })
       if (options.onProgress !== undefined) yield* options.onProgress(created)
       const location = yield* awaitLocation(http, created, options)
-      return decodeFile(http.download(location), new URL(location).pathname, maxLineLength)
+      return decodeFile(http.download(location), new URL(location).pathname, maxLineLength, refine)
     })
   ).pipe(Stream.withSpan("Users.export"))
