@@ -4,8 +4,9 @@
  * the untyped operation followed by the metadata decoder (see
  * internal/metadata.ts), so requests, paging, keyset walks and the export are
  * the untyped API's own.
+ *
+ * @since 0.1.0
  */
-import * as Query from "../Query.js"
 import * as Effect from "effect/Effect"
 import type * as Either from "effect/Either"
 import type * as Schema from "effect/Schema"
@@ -17,6 +18,7 @@ import * as Declared from "../internal/endpoints/users.js"
 import * as ExportJob from "../internal/exportJob.js"
 import * as Codec from "../internal/metadata.js"
 import * as Path from "../internal/path.js"
+import * as Query from "../Query.js"
 import type { User } from "../schema/User.js"
 import { listByEmail } from "./lookup.js"
 import type { CreateBody, ListParams, ProjectionParams, UpdateBody } from "./models.js"
