@@ -26,11 +26,21 @@ export const TypeId: unique symbol = Symbol.for("effect-auth0/Auth0Error")
  */
 export type TypeId = typeof TypeId
 
-/** Where the failure happened: the method and the path (never the query or headers). */
+/**
+ * Where the failure happened: the method and the path (never the query or headers). `route` is the
+ * endpoint's path template (`/api/v2/users/{id}`) when the request was a declared endpoint's: messages
+ * name it rather than the path, so that a message (in a log line, a span's status and exception event)
+ * never carries the user id or email the path was filled with. `path` keeps them, for whoever reads it.
+ */
 const Where = {
   method: Schema.String,
-  path: Schema.String
+  path: Schema.String,
+  route: Schema.optional(Schema.String)
 }
+
+/** `GET /api/v2/users/{id}`: the request line a message names. */
+const line = (e: { readonly method: string; readonly path: string; readonly route?: string | undefined }): string =>
+  `${e.method} ${e.route ?? e.path}`
 
 /** What Auth0 said: its HTTP status, and `errorCode` / `message` when the body had them. */
 const Answer = {
@@ -44,11 +54,12 @@ const Answer = {
 const describe = (e: {
   readonly method: string
   readonly path: string
+  readonly route?: string | undefined
   readonly status: number
   readonly errorCode?: string | undefined
   readonly description?: string | undefined
 }): string =>
-  `${e.method} ${e.path} answered ${e.status}` +
+  `${line(e)} answered ${e.status}` +
   (e.errorCode ? ` ${e.errorCode}` : "") +
   (e.description ? `: ${e.description}` : "")
 
@@ -139,7 +150,7 @@ export class BadRequest extends Schema.TaggedError<BadRequest>("effect-auth0/Bad
   override get message(): string {
     // The description of a refusal says why and that nothing was sent; "answered" would claim a round trip.
     return this.sent === false
-      ? `${this.method} ${this.path}${this.errorCode ? ` (${this.errorCode})` : ""}: ${this.description ?? "not sent"}`
+      ? `${line(this)}${this.errorCode ? ` (${this.errorCode})` : ""}: ${this.description ?? "not sent"}`
       : describe(this)
   }
 }
@@ -211,7 +222,7 @@ export class TransportError extends Schema.TaggedError<TransportError>("effect-a
   /** @since 0.1.0 */
   readonly [TypeId]: TypeId = TypeId
   override get message(): string {
-    return `${this.method} ${this.path} failed in transport (${this.reason})${this.detail ? `: ${this.detail}` : ""}`
+    return `${line(this)} failed in transport (${this.reason})${this.detail ? `: ${this.detail}` : ""}`
   }
 }
 
@@ -230,8 +241,8 @@ export class TimeoutError extends Schema.TaggedError<TimeoutError>("effect-auth0
   readonly [TypeId]: TypeId = TypeId
   override get message(): string {
     return this.timeout
-      ? `${this.method} ${this.path} timed out after ${Duration.format(this.timeout)}`
-      : `${this.method} ${this.path} answered ${this.status ?? 408} Request Timeout`
+      ? `${line(this)} timed out after ${Duration.format(this.timeout)}`
+      : `${line(this)} answered ${this.status ?? 408} Request Timeout`
   }
 }
 
@@ -249,7 +260,7 @@ export class DecodeError extends Schema.TaggedError<DecodeError>("effect-auth0/D
   /** @since 0.1.0 */
   readonly [TypeId]: TypeId = TypeId
   override get message(): string {
-    return `${this.method} ${this.path} answered ${this.status} with a body that did not decode: ${this.detail}`
+    return `${line(this)} answered ${this.status} with a body that did not decode: ${this.detail}`
   }
 }
 
@@ -286,7 +297,7 @@ export class ResponseTooLarge extends Schema.TaggedError<ResponseTooLarge>("effe
   /** @since 0.1.0 */
   readonly [TypeId]: TypeId = TypeId
   override get message(): string {
-    return `${this.method} ${this.path} answered ${this.status} with ${this.detail}`
+    return `${line(this)} answered ${this.status} with ${this.detail}`
   }
 }
 
@@ -310,7 +321,7 @@ export class LimitExceeded extends Schema.TaggedError<LimitExceeded>("effect-aut
   /** @since 0.1.0 */
   readonly [TypeId]: TypeId = TypeId
   override get message(): string {
-    return `${this.method} ${this.path}: ${this.scope} cannot be listed in full: ${this.detail}`
+    return `${line(this)}: ${this.scope} cannot be listed in full: ${this.detail}`
   }
 }
 

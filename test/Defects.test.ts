@@ -134,7 +134,7 @@ describe("values that cannot be encoded are refused before sending", () => {
       const error = refusedBeforeSending(exit, log, "invalid_uri")
       assert.strictEqual(
         error.message,
-        "GET /api/v2/users/ (invalid_uri): The id is empty; it cannot be sent as a path segment, so the request was not sent"
+        "GET /api/v2/users/{id} (invalid_uri): The id is empty; it cannot be sent as a path segment, so the request was not sent"
       )
     })
   )
@@ -403,7 +403,7 @@ describe("a TransportError says why, and names the host", () => {
           assert.strictEqual(transport.detail, `ECONNREFUSED 127.0.0.1:${port}`)
           assert.strictEqual(
             transport.message,
-            `GET /api/v2/users/auth0%7C1 failed in transport (Transport): ECONNREFUSED 127.0.0.1:${port}`
+            `GET /api/v2/users/{id} failed in transport (Transport): ECONNREFUSED 127.0.0.1:${port}`
           )
           assert.notInclude(JSON.stringify(transport), "tok-SECRET")
 
@@ -460,7 +460,7 @@ describe("a TransportError says why, and names the host", () => {
         assert.strictEqual(error._tag, "TransportError")
         assert.strictEqual(
           error.message,
-          "GET /api/v2/users/auth0%7C1 failed in transport (Transport): ENOTFOUND tenant.invalid"
+          "GET /api/v2/users/{id} failed in transport (Transport): ENOTFOUND tenant.invalid"
         )
       })
   )

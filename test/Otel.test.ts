@@ -140,14 +140,15 @@ describe("OpenTelemetry export", () => {
         ]
         assertNoneOf(spans, own, [alice!.user_id, bob!.user_id, created.user_id, missingId, ...secrets])
         // A failed call's span holds its error's message, as every Effect span does: the request
-        // line with the id it was about, never a token, a secret or another user's data.
+        // line names the route, not the id it was about, and never a token, a secret or a user's data.
         const failed = spans.filter((span) => span.status.code === SpanStatusCode.ERROR)
         assert.deepStrictEqual(
           failed.map((span) => span.name),
           ["Users.get"]
         )
         assert.strictEqual(failed[0]!.status.message, missing.message)
-        assertNoneOf(spans, failure, [alice!.user_id, bob!.user_id, created.user_id, ...secrets])
+        assert.include(missing.message, "GET /api/v2/users/{id} answered 404")
+        assertNoneOf(spans, failure, [alice!.user_id, bob!.user_id, created.user_id, missingId, ...secrets])
       }).pipe(Effect.provide(FakeAuth0.layer({ client: { transformClient: spy } })), Effect.provide(layer))
     }
   )

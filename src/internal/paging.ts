@@ -124,6 +124,7 @@ export const stream = <E extends Endpoint.Any>(
       Auth0Http.Auth0Http
     >
   const path = `/api/v2${Path.fillPath(endpoint.path, (input.params ?? {}) as Readonly<Record<string, string>>)}`
+  const route = `/api/v2${endpoint.path}`
   if (paging.kind === "checkpoint") {
     return Stream.paginateChunkEffect(undefined as string | undefined, (from) =>
       Effect.flatMap(call(from === undefined ? { take: perPage } : { from, take: perPage }), (page) => {
@@ -135,6 +136,7 @@ export const stream = <E extends Endpoint.Any>(
             new Auth0Error.DecodeError({
               method: endpoint.method,
               path,
+              route,
               status: 200,
               detail: "the checkpoint page named as next the cursor it was asked for, so paging would not end"
             })
@@ -161,8 +163,9 @@ export const stream = <E extends Endpoint.Any>(
           new Auth0Error.LimitExceeded({
             method: endpoint.method,
             path,
+            route,
             total,
-            scope: path,
+            scope: route,
             detail: `${total} results, and Auth0 lists only the first 1000; pass stopAtCap: true to end there`
           })
       })

@@ -187,7 +187,7 @@ export const makeRequest = ({
       )
     }
     const path = `/api/v2${Path.fillPath(endpoint.path, params)}`
-    const where = { method: endpoint.method, path }
+    const where = { method: endpoint.method, path, route: `/api/v2${endpoint.path}` }
     const refused = refusal(where, params, input)
     if (refused !== undefined) return Effect.fail(refused)
     const base = HttpClientRequest.make(endpoint.method)(
