@@ -37,6 +37,8 @@ export interface ServerOptions {
   readonly shape?: "email" | "username" | undefined
   /** The fake's whole `rateLimit` option: one bucket, or `{ buckets: … }` per endpoint class. */
   readonly rateLimit?: FakeAuth0.RateLimitOptions | FakeAuth0.BucketRateLimitOptions | undefined
+  /** How long the fake keeps an import job pending, ms (its `importMillis`). */
+  readonly importMillis?: number | undefined
 }
 
 /** What the server process spent between two `load()` probes. */
@@ -97,7 +99,8 @@ export const startServer = (options: ServerOptions): Promise<RunningServer> =>
         BENCH_SHAPE: options.shape ?? "email",
         // Set even when empty, so that one inherited from the parent's environment does not apply.
         BENCH_RATE_LIMIT: options.rateLimit === undefined ? "" : JSON.stringify(options.rateLimit),
-        BENCH_BURST: ""
+        BENCH_BURST: "",
+        BENCH_IMPORT_MILLIS: options.importMillis === undefined ? "" : String(options.importMillis)
       },
       "pipe"
     )

@@ -11,6 +11,8 @@
  *    `BENCH_ONLY=buckets` runs them alone).
  * 6. A checkpoint stream over one user's sessions at 1,000 to 20,000 (`bench/userLists.ts`;
  *    `BENCH_ONLY=lists`).
+ * 7. Users.import of 10,000 and 100,000 users into import jobs (`bench/userImport.ts`;
+ *    `BENCH_ONLY=import`).
  *
  * `BENCH_BASELINE=<git rev>` also measures `Users.stream` of that revision's
  * `src/` against this tree's (`bench/stream-compare.ts`) and adds the figures
@@ -51,6 +53,7 @@ import {
 } from "./lib.js"
 import { bucketsBudgetMs, bucketsMarkdown, type BucketsResult, scenarioBuckets } from "./buckets.js"
 import { type ListRow, scenarioUserLists, userListsMarkdown } from "./userLists.js"
+import { type ImportRow, importMismatches, scenarioUserImport, userImportMarkdown } from "./userImport.js"
 import { COMPARE_DRAINS, COMPARE_RUNS, COMPARE_USERS, compareStreams, type StreamComparison } from "./stream-compare.js"
 import type { BurstResult, Job, MemoryResult } from "./worker.js"
 
@@ -503,6 +506,7 @@ const markdown = (
   compare: StreamCompareResult | undefined,
   buckets: BucketsResult,
   lists: ReadonlyArray<ListRow>,
+  imports: ReadonlyArray<ImportRow>,
   totalMs: number
 ): string => {
   const cpus = Os.cpus()
@@ -538,6 +542,7 @@ const markdown = (
     "BENCH_BASELINE=<git rev> npm run bench   # also Users.stream of <git rev>'s src/ against this tree's (section 2)",
     "BENCH_ONLY=buckets npm run bench   # section 5 alone, printed; BENCH_ROUNDS, BENCH_NODE_ROUNDS, BENCH_CONTENDERS=effect-auth0",
     "BENCH_ONLY=lists npm run bench   # section 6 alone, printed",
+    "BENCH_ONLY=import npm run bench   # section 7 alone, printed",
     "```",
     "",
     `## 1. \`GET /api/v2/users/{id}\`: ${GET_REQUESTS} requests`,
@@ -703,6 +708,7 @@ const markdown = (
   burstTable(multi)
   push("", ...bucketsMarkdown(buckets))
   push("", ...userListsMarkdown(lists))
+  push("", ...userImportMarkdown(imports))
   return lines.join("\n")
 }
 
@@ -743,6 +749,13 @@ const main = async () => {
     log(`\n${userListsMarkdown(await scenarioUserLists(log)).join("\n")}`)
     return
   }
+  if (process.env.BENCH_ONLY === "import") {
+    // Section 7 alone, with the text it would add to BENCHMARKS.md; the file is left as it is.
+    const imports = await scenarioUserImport(log)
+    log(`\n${userImportMarkdown(imports).join("\n")}`)
+    if (importMismatches(imports).length > 0) throw new Error("Users.import: a summary did not match its users")
+    return
+  }
   if (process.env.BENCH_ONLY === "memory") {
     // Scenario 2 alone; BENCHMARKS.md is left as it is.
     await scenarioMemory()
@@ -767,10 +780,11 @@ const main = async () => {
   const multi = await scenarioBurst(4)
   const buckets = await scenarioBuckets(log)
   const lists = await scenarioUserLists(log)
+  const imports = await scenarioUserImport(log)
   const totalMs = performance.now() - started
   const file = Path.join(ROOT, "BENCHMARKS.md")
   // Formatted as `npm run format` would, so that it leaves the file alone.
-  const text = markdown(get, memory, burst, multi, compare, buckets, lists, totalMs)
+  const text = markdown(get, memory, burst, multi, compare, buckets, lists, imports, totalMs)
   const config = (await Prettier.resolveConfig(file)) ?? {}
   writeFileSync(file, await Prettier.format(text, { ...config, filepath: file }))
   log(`\nWrote ${Path.relative(process.cwd(), file) || file} in ${(totalMs / 1000).toFixed(0)} s`)

@@ -16,6 +16,8 @@
  *   BENCH_BURST       (when BENCH_RATE_LIMIT is unset) one bucket of this size
  *                     (no rate limit when unset either)
  *   BENCH_PER_SECOND  its refill per second (default 50)
+ *   BENCH_IMPORT_MILLIS how long an import job stays pending (the fake's
+ *                     `importMillis`; its default when unset)
  *
  * Prints one JSON line `{ url, domain, clientId, clientSecret, users, userIds }`
  * on stdout, then serves until SIGTERM / SIGINT or until stdin closes (the
@@ -67,6 +69,7 @@ const rateLimitFromEnv = (): FakeAuth0.RateLimitOptions | FakeAuth0.BucketRateLi
 }
 
 const rateLimit = rateLimitFromEnv()
+const importMillis = process.env.BENCH_IMPORT_MILLIS ? int("BENCH_IMPORT_MILLIS", 0) : undefined
 
 const DATABASE = "Username-Password-Authentication"
 const START = Date.UTC(2023, 0, 1)
@@ -87,7 +90,11 @@ const seedUser = (i: number) => ({
 const BATCH = 5000
 
 const program = Effect.gen(function* () {
-  const tenant = yield* FakeAuth0.make({ seed: 2026, ...(rateLimit ? { rateLimit } : {}) })
+  const tenant = yield* FakeAuth0.make({
+    seed: 2026,
+    ...(rateLimit ? { rateLimit } : {}),
+    ...(importMillis !== undefined ? { importMillis } : {})
+  })
   const ids: Array<string> = []
   // Seeding is synchronous; batches only keep each array small.
   for (let from = 0; from < users; from += BATCH) {

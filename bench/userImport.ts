@@ -1,0 +1,217 @@
+/**
+ * Section 7: `Users.import` of 10,000 and 100,000 users into the fake tenant served in its own process
+ * (`bench/server.ts`, a fresh tenant per run), each run a fresh client process (`bench/userImportRun.ts`):
+ * users per second, files (= jobs), the mean file size and the client's RSS growth, median of three runs;
+ * every run's summary checked against what its users make certain (inserted, failed, total, the
+ * duplicates and invalid emails among the rejected). Each size runs three ways: with Node's defaults, with
+ * V8's heap capped (a process that kept the users would crash there), and with a full GC every
+ * `LIVE_EVERY` users to read the live heap; and the floor, the same import with no library
+ * (`bench/importRaw.ts`).
+ */
+import { LIVE_EVERY } from "./importUsers.js"
+import { median, spawnTsx, startServer } from "./lib.js"
+import type { RunResult } from "./userImportRun.js"
+
+const SIZES = [10_000, 100_000]
+const RUNS = 3
+/** How long the fake keeps each import job pending: short, so that the figures are the client's and the fake's work. */
+export const IMPORT_MILLIS = 20
+/** The client polls each job this often (`Schedule.spaced`). */
+export const POLL_MS = 10
+const CAP_ARGS = ["--max-old-space-size=96", "--max-semi-space-size=2"]
+
+export type Mode = "default" | "capped" | "live" | "chunked" | "raw"
+const ALL_MODES: ReadonlyArray<Mode> = ["default", "capped", "live", "chunked", "raw"]
+/** `BENCH_IMPORT_MODES=default,raw` runs only those (while working on one); the full bench runs them all. */
+const MODES: ReadonlyArray<Mode> =
+  process.env.BENCH_IMPORT_MODES === undefined
+    ? ALL_MODES
+    : ALL_MODES.filter((mode) => process.env.BENCH_IMPORT_MODES!.split(",").includes(mode))
+/** The users stream's chunk size in the `chunked` runs (the others: `Stream.range`'s default, 4096). */
+const SMALL_CHUNK = 100
+
+export interface ImportRow {
+  readonly mode: Mode
+  readonly users: number
+  readonly runs: ReadonlyArray<RunResult>
+  /** The run with the median RSS growth (live runs: the median live heap growth). */
+  readonly median: RunResult
+  readonly perSecond: number
+  /** The fake's CPU time over each run's wall time. */
+  readonly serverCpu: ReadonlyArray<number>
+}
+
+const mb = (bytes: number) => bytes / 1024 ** 2
+const rssGrowthMb = (r: RunResult) => mb(r.peakRss - r.baselineRss)
+const heapGrowthMb = (r: RunResult) => mb(r.peakHeap - r.baselineHeap)
+const liveGrowthMb = (r: RunResult) => mb((r.peakLiveHeap ?? r.baselineHeap) - r.baselineHeap)
+const perSecond = (r: RunResult) => (r.users / r.ms) * 1000
+/** The figure a mode's median run is chosen by. */
+const figure = (mode: Mode) => (mode === "live" ? liveGrowthMb : rssGrowthMb)
+
+const describeMode = (mode: Mode): string =>
+  mode === "default"
+    ? "Node's defaults"
+    : mode === "capped"
+      ? CAP_ARGS.map((a) => `\`${a}\``).join(" ")
+      : mode === "live"
+        ? `full GC every ${LIVE_EVERY} users`
+        : mode === "chunked"
+          ? `users in chunks of ${SMALL_CHUNK}`
+          : "no library (the floor)"
+
+const runOnce = async (users: number, mode: Mode): Promise<{ result: RunResult; serverCpuMs: number }> => {
+  const server = await startServer({ users: 1, ids: 1, shape: "username", importMillis: IMPORT_MILLIS })
+  try {
+    await server.load()
+    const result = await new Promise<RunResult>((resolve, reject) => {
+      const child = spawnTsx(
+        "userImportRun.ts",
+        {
+          BENCH_SERVER: JSON.stringify(server),
+          BENCH_IMPORT_USERS: String(users),
+          BENCH_POLL_MS: String(POLL_MS),
+          BENCH_IMPORT_LIVE: mode === "live" ? "1" : "",
+          BENCH_IMPORT_RAW: mode === "raw" ? "1" : "",
+          BENCH_IMPORT_CHUNK: mode === "chunked" ? String(SMALL_CHUNK) : ""
+        },
+        "pipe",
+        ["--expose-gc", ...(mode === "capped" ? CAP_ARGS : [])]
+      )
+      let out = ""
+      child.stdout?.on("data", (chunk: Buffer) => (out += chunk.toString("utf8")))
+      child.on("exit", (code) => {
+        if (code !== 0) return reject(new Error(`userImportRun exited with ${code}`))
+        try {
+          resolve(JSON.parse(out.trim().split("\n").pop() ?? "") as RunResult)
+        } catch (error) {
+          reject(error)
+        }
+      })
+    })
+    return { result, serverCpuMs: (await server.load()).cpuMs }
+  } finally {
+    await server.stop()
+  }
+}
+
+export const scenarioUserImport = async (log: (line: string) => void): Promise<ReadonlyArray<ImportRow>> => {
+  log(`\n[7] Users.import into the fake tenant: users per second, files and peak RSS growth, a process per run`)
+  const rows: Array<ImportRow> = []
+  for (const mode of MODES) {
+    for (const users of SIZES) {
+      const runs: Array<RunResult> = []
+      const serverCpu: Array<number> = []
+      for (let i = 0; i < RUNS; i++) {
+        const { result, serverCpuMs } = await runOnce(users, mode)
+        runs.push(result)
+        serverCpu.push(serverCpuMs / result.ms)
+        log(
+          `  ${describeMode(mode)}, ${users} users, run ${i + 1}: ${perSecond(result).toFixed(0)}/s, ${result.files} files, RSS +${rssGrowthMb(result).toFixed(1)} MB, heap +${heapGrowthMb(result).toFixed(1)} MB${mode === "live" ? `, live heap +${liveGrowthMb(result).toFixed(1)} MB` : ""}; inserted ${result.inserted}, failed ${result.failed}, total ${result.total}${result.mismatches.length > 0 ? `; SUMMARY MISMATCH: ${result.mismatches.join("; ")}` : ""}`
+        )
+      }
+      const sorted = [...runs].sort((a, b) => figure(mode)(a) - figure(mode)(b))
+      rows.push({
+        mode,
+        users,
+        runs,
+        median: sorted[Math.floor(sorted.length / 2)]!,
+        perSecond: median(runs.map(perSecond)),
+        serverCpu
+      })
+    }
+  }
+  return rows
+}
+
+/** Every mismatch between a run's summary and what its users make certain. */
+export const importMismatches = (rows: ReadonlyArray<ImportRow>): ReadonlyArray<string> =>
+  rows.flatMap((row) =>
+    row.runs.flatMap((r) => r.mismatches.map((m) => `${describeMode(row.mode)}, ${row.users} users: ${m}`))
+  )
+
+const list = (values: ReadonlyArray<number>, digits: number) => values.map((v) => v.toFixed(digits)).join(", ")
+
+export const userImportMarkdown = (rows: ReadonlyArray<ImportRow>): Array<string> => {
+  const sizes = rows.flatMap((r) => r.runs.map((x) => x.userBytes))
+  const mismatches = importMismatches(rows)
+  const large = rows.find((r) => r.users === 100_000)?.median
+  const files = (users: number) => rows.find((r) => r.users === users)?.median.files ?? "?"
+  const pair = (mode: Mode) => {
+    const small = rows.find((r) => r.mode === mode && r.users === 10_000)
+    const big = rows.find((r) => r.mode === mode && r.users === 100_000)
+    return small === undefined || big === undefined ? undefined : ([small.median, big.median] as const)
+  }
+  const differences = MODES.flatMap((mode) => {
+    const p = pair(mode)
+    if (p === undefined) return []
+    const [s, b] = p
+    const cell = (f: (r: RunResult) => number) =>
+      `${f(s).toFixed(1)} / ${f(b).toFixed(1)} | ${(f(b) - f(s)).toFixed(1)}`
+    return [
+      `| ${describeMode(mode)} | ${cell(rssGrowthMb)} | ${cell(heapGrowthMb)} | ${mode === "live" ? cell(liveGrowthMb) : " | "} |`
+    ]
+  })
+  return [
+    "## 7. `Users.import`: users into import jobs",
+    "",
+    "`Users.import(stream, { connection_id, pollSchedule })` of 10,000 and 100,000 users made lazily by a",
+    "`Stream` (`Stream.range` + `Stream.map`, never an array: `bench/importUsers.ts`) into the fake tenant",
+    `served in its own process, a fresh tenant per run. Each user is ${Math.min(...sizes.map((s) => s.min))} to ${Math.max(...sizes.map((s) => s.max))} bytes of JSON: an email,`,
+    "`email_verified`, names, a bcrypt `password_hash` of its own, two `app_metadata` and two `user_metadata`",
+    "keys; 1% repeat an earlier user's email and 0.5% have an email that is not one. The library's defaults",
+    "otherwise: files of at most 500,000 bytes (`maxFileBytes`), two jobs at once, its retry policy. The fake",
+    `keeps each job pending ${IMPORT_MILLIS} ms (\`importMillis\`) and the client polls every ${POLL_MS} ms (\`Schedule.spaced\`), so the`,
+    "time is the client's and the fake's work, not waiting: on Auth0 a job takes seconds to minutes.",
+    "",
+    "Each run is a fresh client process started with `--expose-gc` (`bench/userImportRun.ts`). Before the",
+    "baseline it builds the layer, sends one request, runs a one-user import (so that the multipart and job",
+    "code has run once) and a full GC; RSS growth is the peak RSS, sampled every 50 ms, over that baseline,",
+    "heap growth the same with `heapUsed`. Users per second are over the wall time of the whole import, to the",
+    "last job's errors read. Files = jobs (`summary.jobs.length`); the mean file size is the users' JSON with",
+    "its commas and brackets over the files. The fake's CPU is its process's CPU time over the run's wall time",
+    "(the machine's two cores are shared with other work, so wall time is well above CPU time). Each size runs",
+    `five ways: with Node's defaults; with ${CAP_ARGS.map((a) => `\`${a}\``).join(" ")}, where a process that kept what it`,
+    `imported would crash; with a full GC every ${LIVE_EVERY} users inside the stream, keeping the peak of the heap after`,
+    "it (the live heap: what the import holds, not garbage V8 has yet to collect); with the users stream in",
+    `chunks of ${SMALL_CHUNK} (\`Stream.range(0, n - 1, ${SMALL_CHUNK})\`) instead of Effect's default 4096; and the floor, the same import`,
+    "with no library and no Effect (`bench/importRaw.ts`: the same users in the same files from a generator,",
+    "each a multipart body built by hand and sent with `undici.request`, two jobs at once, the same poll, the",
+    "errors kept the same way; its summary is checked the same way). Median of",
+    `${RUNS} runs (by RSS growth; live runs by live heap growth); the last columns have every run's.`,
+    "",
+    "| run | users | users/s | files (jobs) | mean file bytes | RSS growth MB | heap growth MB | live heap growth MB | client CPU s | fake's CPU | inserted / failed / total | users/s, each run | RSS growth MB, each run | heap (live) growth MB, each run |",
+    "| --- | ----: | ------: | -----------: | --------------: | ------------: | -------------: | ------------------: | -----------: | ---------: | ------------------------- | ----------------- | ----------------------- | ------------------------------- |",
+    ...rows.map((r) => {
+      const m = r.median
+      return `| ${describeMode(r.mode)} | ${r.users} | ${r.perSecond.toFixed(0)} | ${m.files} | ${(m.fileBytes / m.files).toFixed(0)} | ${rssGrowthMb(m).toFixed(1)} | ${heapGrowthMb(m).toFixed(1)} | ${r.mode === "live" ? liveGrowthMb(m).toFixed(1) : ""} | ${(m.clientCpuMs / 1000).toFixed(2)} | ${(median(r.serverCpu) * 100).toFixed(0)} % | ${m.inserted} / ${m.failed} / ${m.total} | ${list(r.runs.map(perSecond), 0)} | ${list(r.runs.map(rssGrowthMb), 1)} | ${list(r.runs.map(r.mode === "live" ? liveGrowthMb : heapGrowthMb), 1)} |`
+    }),
+    "",
+    "The target: memory grows by less than 20 MB from 10,000 to 100,000 users (the median runs):",
+    "",
+    "| run | RSS growth at 10k / 100k MB | RSS: 100k − 10k | heap growth at 10k / 100k MB | heap: 100k − 10k | live heap at 10k / 100k MB | live: 100k − 10k |",
+    "| --- | --------------------------: | --------------: | ---------------------------: | ---------------: | -------------------------: | ---------------: |",
+    ...differences,
+    "",
+    "With Node's defaults the target is missed by the library and met by the floor. What the library's",
+    "process grows by is garbage, not what the import keeps: the live heap hardly grows with the users (the",
+    "summary keeps every rejected user, ten times as many at 100,000), and with the heap capped the same",
+    "100,000 users go through without the RSS growing, at the price of more GC (the client CPU column). The",
+    "garbage is in the old space, which V8 collects only in a full GC: after the baseline's it lets the old",
+    "space grow to a few times the live heap before the next (`--trace-gc` shows it), so a run of",
+    `${files(10_000)} files ends before that and a run of ${files(100_000)} reaches it. Two things put it there that the floor does not`,
+    "have. On the heap, the users of the stream's current chunk (4096 with `Stream.range`'s default) stay",
+    "reachable while that chunk's files wait for one of the two job slots, hundreds of milliseconds, so they",
+    `survive scavenges and are promoted: with chunks of ${SMALL_CHUNK} the heap grows about half as much. Off the heap`,
+    "(the RSS growing more than the heap with chunks of 100) the likely cause, not measured apart, is that each",
+    "job's file is copied more often than the floor's single `Buffer`: a `File` of the users text, then the",
+    "multipart body encoded from it, whose memory goes back only when their wrappers, promoted while the job",
+    "ran, are collected. Both are the library's to fix (read the stream so that no chunk outlives its files;",
+    "build each multipart body once, as bytes); until then the 20 MB target holds for what the import keeps,",
+    "and for the peak RSS only with a capped heap.",
+    "",
+    mismatches.length === 0
+      ? `Every run's summary matched its users: of 100,000, ${large?.duplicates ?? "?"} rejected as \`DUPLICATED_USER\` and ${large?.invalid ?? "?"} for their email (\`FORMAT\`), each in \`summary.errors\` without its hash, the rest inserted, and the users of the jobs add up to the users sent.`
+      : `**A summary did not match its users**: ${mismatches.join("; ")}.`
+  ]
+}
