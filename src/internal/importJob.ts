@@ -12,10 +12,10 @@
  * Any other failure to create a job is never sent again: a job that was
  * created but whose answer was lost would import the file twice.
  */
-import * as Chunk from "effect/Chunk"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Fiber from "effect/Fiber"
 import * as Predicate from "effect/Predicate"
 import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
@@ -25,6 +25,7 @@ import type { ImportUser } from "../schema/ImportUser.js"
 import type { ImportedJob, ImportError, ImportSummary, Job } from "../schema/Job.js"
 import * as Endpoints from "./endpoints.js"
 import type { ImportBody } from "./endpoints/jobs.js"
+import { encode, Gatherer, identifying, nameOf, type Unfit, type UsersFile } from "./importFiles.js"
 import * as JobWait from "./jobWait.js"
 
 /**
@@ -64,132 +65,21 @@ const CREATE_PATH = `/api/v2${Endpoints.jobs.importUsers.path}`
 const isJobLimit = (error: Auth0Error.Auth0Error): boolean =>
   error._tag === "RateLimited" && /active import users jobs/i.test(error.description ?? "")
 
-/** Bytes of `s` in UTF-8, without encoding it. */
-const utf8Bytes = (s: string): number => {
-  let bytes = s.length
-  for (let i = 0; i < s.length; i++) {
-    const code = s.charCodeAt(i)
-    if (code >= 0x80) bytes += code >= 0x800 && (code < 0xd800 || code > 0xdfff) ? 2 : 1
-  }
-  return bytes
-}
-
-/** How a user is named in a summary or an error: never by its password hash or metadata. */
-const nameOf = (user: Readonly<Record<string, unknown>>, index: number): string => {
-  for (const key of ["email", "user_id", "username", "phone_number"]) {
-    const value = user[key]
-    if (typeof value === "string" && value !== "") return value
-  }
-  return `#${index + 1}`
-}
-
-/** A rejected user as the summary keeps it: the fields that name it, nothing else. */
-const identify = (entry: ImportError): ImportError => {
-  const user: Record<string, unknown> = {}
-  for (const key of ["email", "user_id", "username", "phone_number"]) {
-    if (typeof entry.user[key] === "string") user[key] = entry.user[key]
-  }
-  return { user, errors: entry.errors }
-}
-
-/** One users file: its JSON text and the names of its users. */
-interface File_ {
-  readonly _tag: "File"
-  readonly text: string
-  readonly users: ReadonlyArray<string>
-}
-
-/** A user that cannot go in any file; the files end before it. */
-interface Unfit {
-  readonly _tag: "Unfit"
-  readonly status: "too_large" | "invalid"
-  readonly name: string
-  readonly detail: string
-}
-
 const checkLimit = (limit: number): number => {
   if (!Number.isSafeInteger(limit) || limit < 3 || limit > HARD_LIMIT)
     throw new RangeError(`maxFileBytes must be a whole number from 3 to ${HARD_LIMIT}, got ${limit}`)
   return limit
 }
 
-/** One user as JSON, with its size and name; or why it fits in no file. */
-const encode = (
-  user: ImportUser,
-  index: number,
-  limit: number
-): Unfit | { readonly _tag: "Encoded"; readonly json: string; readonly bytes: number; readonly name: string } => {
-  const name = nameOf(user as Readonly<Record<string, unknown>>, index)
-  let json: string
-  try {
-    json = JSON.stringify(user)
-  } catch {
-    return { _tag: "Unfit", status: "invalid", name, detail: `user ${index + 1} cannot be written as JSON` }
-  }
-  const bytes = utf8Bytes(json)
-  return bytes + 2 > limit
-    ? {
-        _tag: "Unfit",
-        status: "too_large",
-        name,
-        detail: `user ${index + 1} is ${bytes} bytes as JSON; a file holds at most ${limit} (maxFileBytes)`
-      }
-    : { _tag: "Encoded", json, bytes, name }
-}
-
-/** The users gathered into files of at most `limit` bytes, in order; an `Unfit` user ends them. */
-const files = <E, R>(users: Stream.Stream<ImportUser, E, R>, limit: number): Stream.Stream<File_ | Unfit, E, R> =>
-  Stream.suspend(() => {
-    let parts: Array<string> = []
-    let names: Array<string> = []
-    let bytes = 2
-    let index = 0
-    let ended = false
-    const flush = (): File_ => {
-      const file: File_ = { _tag: "File", text: `[${parts.join(",")}]`, users: names }
-      parts = []
-      names = []
-      bytes = 2
-      return file
-    }
-    const add = (user: ImportUser, out: Array<File_ | Unfit>): void => {
-      const encoded = encode(user, index++, limit)
-      if (encoded._tag === "Unfit") {
-        // The users before it still go, in the file they were gathered in.
-        if (parts.length > 0) out.push(flush())
-        ended = true
-        out.push(encoded)
-        return
-      }
-      const more = parts.length === 0 ? encoded.bytes : encoded.bytes + 1
-      if (bytes + more > limit) out.push(flush())
-      bytes += parts.length === 0 ? encoded.bytes : encoded.bytes + 1
-      parts.push(encoded.json)
-      names.push(encoded.name)
-    }
-    const gathered = Stream.mapChunks(users, (chunk) => {
-      const out: Array<File_ | Unfit> = []
-      for (const user of chunk) {
-        if (ended) break
-        add(user, out)
-      }
-      return Chunk.unsafeFromArray(out)
-    })
-    return Stream.concat(
-      Stream.takeUntil(gathered, (piece) => piece._tag === "Unfit"),
-      Stream.suspend(() => (ended || parts.length === 0 ? Stream.empty : Stream.make(flush())))
-    )
-  })
-
 /** The multipart form of one job, options as text in Auth0's part order, the users file last. */
-export const form = (text: string, options: ImportJobOptions): ImportBody => ({
+export const form = (content: Blob, options: ImportJobOptions): ImportBody => ({
   connection_id: options.connection_id,
   ...(options.upsert !== undefined ? { upsert: options.upsert ? "true" : "false" } : {}),
   ...(options.external_id !== undefined ? { external_id: options.external_id } : {}),
   ...(options.send_completion_email !== undefined
     ? { send_completion_email: options.send_completion_email ? "true" : "false" }
     : {}),
-  users: new File([text], "users.json", { type: "application/json" })
+  users: content
 })
 
 const emptySummary = (): { -readonly [K in keyof ImportSummary]: ImportSummary[K] } => ({
@@ -236,12 +126,12 @@ const unfitFailure = (item: Unfit, done: ImportSummary, sent: number) =>
  */
 const runJob = (
   http: Auth0Http.Service,
-  file: File_,
+  file: UsersFile,
   options: ImportOptions,
   creating: Effect.Semaphore
 ): Effect.Effect<{ readonly job: ImportedJob; readonly errors: ReadonlyArray<ImportError> }, Failure> =>
   Effect.gen(function* () {
-    const body = form(file.text, options)
+    const body = form(file.content, options)
     const maxWait = Duration.decode(options.maxWait ?? DEFAULT_MAX_WAIT)
     const created: Job = yield* http.request(Endpoints.jobs.importUsers, { body }).pipe(
       Effect.retry({
@@ -278,7 +168,7 @@ const runJob = (
         : undefined
     return {
       job: { id: jobId, users: file.users.length, ...pick(summary) },
-      errors: (rejected ?? []).map(identify)
+      errors: (rejected ?? []).map((entry) => ({ user: identifying(entry.user), errors: entry.errors }))
     }
   })
 
@@ -298,77 +188,119 @@ const isStream = <E, R>(
   u: Stream.Stream<ImportUser, E, R> | Iterable<ImportUser>
 ): u is Stream.Stream<ImportUser, E, R> => Predicate.hasProperty(u, Stream.StreamTypeId)
 
-/** `Users.import`: every file to its end, one summary; the first failure stops new jobs, the running ones finish. */
+/**
+ * `Users.import`: every file to its end, one summary; the first failure stops new jobs, the running ones
+ * finish. The users are pulled a chunk at a time and written into files at once, so that no chunk of
+ * users outlives the pull that brought it (a chunk held while its files waited for a job got promoted to
+ * V8's old space); what waits for a job slot is the next file, off the heap.
+ */
 export const run = <E, R>(
   users: Stream.Stream<ImportUser, E, R> | Iterable<ImportUser>,
   options: ImportOptions
 ): Effect.Effect<ImportSummary, E | Auth0Error.ImportFailed, R | Auth0Http> =>
-  Effect.gen(function* () {
-    const http = yield* Auth0Http
-    const limit = checkLimit(options.maxFileBytes ?? MAX_FILE_BYTES)
-    const concurrency = options.concurrency ?? 2
-    const creating = yield* Effect.makeSemaphore(1)
-    const source: Stream.Stream<ImportUser, E, R> = isStream<E, R>(users) ? users : Stream.fromIterable(users)
-    if (Array.isArray(users)) {
-      // An array is all there already: a user that fits in no file fails the import before anything is sent.
-      for (let index = 0; index < users.length; index++) {
-        const encoded = encode(users[index] as ImportUser, index, limit)
-        if (encoded._tag === "Unfit") return yield* unfitFailure(encoded, emptySummary(), 0)
+  Effect.scoped(
+    Effect.gen(function* () {
+      const http = yield* Auth0Http
+      const limit = checkLimit(options.maxFileBytes ?? MAX_FILE_BYTES)
+      const slots = yield* Effect.makeSemaphore(options.concurrency ?? 2)
+      const creating = yield* Effect.makeSemaphore(1)
+      const source: Stream.Stream<ImportUser, E, R> = isStream<E, R>(users) ? users : Stream.fromIterable(users)
+      if (Array.isArray(users)) {
+        // An array is all there already: a user that fits in no file fails the import before anything is sent.
+        for (let index = 0; index < users.length; index++) {
+          const encoded = encode(users[index] as ImportUser, index, limit)
+          if (encoded._tag === "Unfit") return yield* unfitFailure(encoded, emptySummary(), 0)
+        }
       }
-    }
-    const summary = emptySummary()
-    const errors: Array<ImportError> = []
-    const jobs: Array<ImportedJob> = []
-    let sent = 0
-    let failure: Failure | undefined
-    let upstream: { readonly error: E } | undefined
-    type Done = { readonly job: ImportedJob; readonly errors: ReadonlyArray<ImportError> } | undefined
-    // A failure stops new jobs at once; the results are summed in file order, as the stream hands them on.
-    const step = (piece: Either.Either<File_ | Unfit, E>): Effect.Effect<Done> => {
-      if (Either.isLeft(piece)) {
-        upstream = { error: piece.left }
-        return Effect.succeed(undefined)
+      const pull = yield* Stream.toPull(source)
+      const gatherer = new Gatherer(limit)
+      const ready: Array<UsersFile> = []
+      let ended = false
+      let sent = 0
+      /** A job that failed: no job is started after it. */
+      let failure: Failure | undefined
+      /** A user that fits in no file: the users before it are imported, none after. */
+      let tooLarge: Failure | undefined
+      let upstream: { readonly error: E } | undefined
+      const end = () => {
+        ended = true
+        const last = gatherer.flush()
+        if (last !== undefined) ready.push(last)
       }
-      const item = piece.right
-      if (item._tag === "Unfit") {
-        failure ??= unfit(item)
-        return Effect.succeed(undefined)
+      const take = (user: ImportUser) => {
+        const out = gatherer.add(user)
+        if (out === undefined) return
+        if (out._tag === "File") return void ready.push(out)
+        // The users before it still go, in the files they were gathered in.
+        tooLarge = unfit(out)
+        end()
       }
-      if (failure !== undefined) return Effect.succeed(undefined)
-      return Effect.matchEffect(runJob(http, item, options, creating), {
-        onFailure: (error) =>
-          Effect.sync(() => {
-            if (error.status !== "rejected") sent += item.users.length
-            failure ??= error
-            return undefined
-          }),
-        onSuccess: (result) =>
-          Effect.sync(() => {
-            sent += item.users.length
-            return result
-          })
+      // The next file, pulling users until one is full or they end.
+      const nextFile: Effect.Effect<UsersFile | undefined, never, R> = Effect.suspend(() => {
+        const file = ready.shift()
+        if (file !== undefined || ended) return Effect.succeed(file)
+        return Effect.flatMap(Effect.either(pull), (pulled) => {
+          if (Either.isRight(pulled)) {
+            for (const user of pulled.right) {
+              if (ended) break
+              take(user)
+            }
+          } else {
+            if (pulled.left._tag === "Some") upstream = { error: pulled.left.value }
+            end()
+          }
+          return nextFile
+        })
       })
-    }
-    const add = (result: Done) => {
-      if (result === undefined) return
-      const { errors: rejected, job } = result
-      summary.inserted += job.inserted
-      summary.updated += job.updated
-      summary.failed += job.failed
-      summary.total += job.total
-      jobs.push(job)
-      for (const entry of rejected) errors.push(entry)
-    }
-    yield* Stream.either(files(source, limit)).pipe(
-      Stream.takeWhile(() => failure === undefined),
-      Stream.mapEffect(step, { concurrency }),
-      Stream.runForEach((result) => Effect.sync(() => add(result)))
-    )
-    const done: ImportSummary = { ...summary, jobs, errors }
-    if (failure !== undefined) return yield* new Auth0Error.ImportFailed({ ...failure, done, sent })
-    if (upstream !== undefined) return yield* Effect.fail(upstream.error)
-    return done
-  })
+      type Done = { readonly job: ImportedJob; readonly errors: ReadonlyArray<ImportError> }
+      const jobs: Array<Fiber.Fiber<Done | undefined>> = []
+      for (;;) {
+        const file = yield* nextFile
+        if (file === undefined) break
+        yield* slots.take(1)
+        if (failure !== undefined) {
+          yield* slots.release(1)
+          break
+        }
+        const job = runJob(http, file, options, creating).pipe(
+          Effect.matchEffect({
+            onFailure: (error) =>
+              Effect.sync(() => {
+                if (error.status !== "rejected") sent += file.users.length
+                failure ??= error
+                return undefined
+              }),
+            onSuccess: (done) =>
+              Effect.sync(() => {
+                sent += file.users.length
+                return done
+              })
+          }),
+          Effect.ensuring(slots.release(1))
+        )
+        jobs.push(yield* Effect.forkScoped(job))
+      }
+      // Summed in file order, whatever order the jobs ended in.
+      const summary = emptySummary()
+      const errors: Array<ImportError> = []
+      const imported: Array<ImportedJob> = []
+      for (const fiber of jobs) {
+        const done = yield* Fiber.join(fiber)
+        if (done === undefined) continue
+        summary.inserted += done.job.inserted
+        summary.updated += done.job.updated
+        summary.failed += done.job.failed
+        summary.total += done.job.total
+        imported.push(done.job)
+        for (const entry of done.errors) errors.push(entry)
+      }
+      const result: ImportSummary = { ...summary, jobs: imported, errors }
+      const first = failure ?? tooLarge
+      if (first !== undefined) return yield* new Auth0Error.ImportFailed({ ...first, done: result, sent })
+      if (upstream !== undefined) return yield* Effect.fail(upstream.error)
+      return result
+    })
+  )
 
 /** `Jobs.importUsers`: one file from an array, one job, as Auth0 answered it. */
 export const createJob = (
@@ -378,26 +310,23 @@ export const createJob = (
   Effect.gen(function* () {
     const http = yield* Auth0Http
     const limit = checkLimit(options.maxFileBytes ?? MAX_FILE_BYTES)
-    const parts: Array<string> = []
-    const names: Array<string> = []
-    let bytes = 1
-    for (let index = 0; index < users.length; index++) {
-      const encoded = encode(users[index]!, index, limit)
-      if (encoded._tag === "Unfit") return yield* unfitFailure(encoded, emptySummary(), 0)
-      parts.push(encoded.json)
-      names.push(encoded.name)
-      bytes += encoded.bytes + 1
+    const gatherer = new Gatherer(limit)
+    for (const user of users) {
+      const out = gatherer.add(user)
+      if (out?._tag === "Unfit") return yield* unfitFailure(out, emptySummary(), 0)
+      if (out !== undefined) {
+        return yield* new Auth0Error.ImportFailed({
+          method: "POST",
+          path: CREATE_PATH,
+          status: "too_large",
+          detail: `the users are more than a file holds (${limit} bytes as JSON): Users.import splits them into files`,
+          users: users.map((user, index) => nameOf(user as Readonly<Record<string, unknown>>, index)),
+          done: emptySummary(),
+          sent: 0
+        })
+      }
     }
-    if (Math.max(bytes, 2) > limit) {
-      return yield* new Auth0Error.ImportFailed({
-        method: "POST",
-        path: CREATE_PATH,
-        status: "too_large",
-        detail: `the users are ${bytes} bytes as JSON, more than a file holds (${limit}): Users.import splits them into files`,
-        users: names,
-        done: emptySummary(),
-        sent: 0
-      })
-    }
-    return yield* http.request(Endpoints.jobs.importUsers, { body: form(`[${parts.join(",")}]`, options) })
+    const file = gatherer.flush()
+    const content = file?.content ?? new File(["[]"], "users.json", { type: "application/json" })
+    return yield* http.request(Endpoints.jobs.importUsers, { body: form(content, options) })
   })
