@@ -14,7 +14,8 @@ import type { ImportUser } from "../schema/ImportUser.js"
 /** One users file: the `users.json` part, and the names of its users. */
 export interface UsersFile {
   readonly _tag: "File"
-  readonly content: Blob
+  /** Let go (`undefined`) once its job is created: a job can run for minutes, its file is not needed. */
+  content: Blob | undefined
   readonly users: ReadonlyArray<string>
 }
 

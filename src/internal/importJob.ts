@@ -131,14 +131,20 @@ const runJob = (
   creating: Effect.Semaphore
 ): Effect.Effect<{ readonly job: ImportedJob; readonly errors: ReadonlyArray<ImportError> }, Failure> =>
   Effect.gen(function* () {
-    const body = form(file.content, options)
     const maxWait = Duration.decode(options.maxWait ?? DEFAULT_MAX_WAIT)
-    const created: Job = yield* http.request(Endpoints.jobs.importUsers, { body }).pipe(
+    const created: Job = yield* Effect.suspend(() =>
+      http.request(Endpoints.jobs.importUsers, { body: form(file.content!, options) })
+    ).pipe(
       Effect.retry({
         while: isJobLimit,
         schedule: (options.pollSchedule ?? JobWait.defaultPollSchedule).pipe(Schedule.upTo(maxWait))
       }),
       Effect.mapError((error) => createFailure(error, file.users)),
+      Effect.ensuring(
+        Effect.sync(() => {
+          file.content = undefined
+        })
+      ),
       creating.withPermits(1)
     )
     const jobId = created.id
@@ -255,10 +261,10 @@ export const run = <E, R>(
       type Done = { readonly job: ImportedJob; readonly errors: ReadonlyArray<ImportError> }
       const jobs: Array<Fiber.Fiber<Done | undefined>> = []
       for (;;) {
-        const file = yield* nextFile
-        if (file === undefined) break
+        // A slot first, then the file: a file made only when it can go is not kept waiting (and promoted).
         yield* slots.take(1)
-        if (failure !== undefined) {
+        const file = failure === undefined ? yield* nextFile : undefined
+        if (file === undefined) {
           yield* slots.release(1)
           break
         }

@@ -8,8 +8,6 @@
  */
 import * as Effect from "effect/Effect"
 
-const utf8 = new TextEncoder()
-
 /** HTML's rule for a name in a `Content-Disposition` header: the quote and line breaks percent-encoded. */
 const quoted = (name: string): string => name.replace(/\r/g, "%0D").replace(/\n/g, "%0A").replace(/"/g, "%22")
 
@@ -28,31 +26,23 @@ export interface Encoded {
 export const encode = (body: Readonly<Record<string, unknown>>): Effect.Effect<Encoded> =>
   Effect.promise(async () => {
     const mark = boundary()
-    const chunks: Array<Uint8Array> = []
+    // A Blob of the parts, read out once: the files' bytes are copied once, into the body.
+    const parts: Array<string | Blob> = []
     for (const [name, value] of Object.entries(body)) {
       if (value === undefined) continue
       if (value instanceof Blob) {
         const filename = value instanceof File ? value.name : name
         const type = value.type === "" ? "application/octet-stream" : value.type
-        chunks.push(
-          utf8.encode(
-            `--${mark}\r\nContent-Disposition: form-data; name="${quoted(name)}"; filename="${quoted(filename)}"\r\nContent-Type: ${type}\r\n\r\n`
-          ),
-          new Uint8Array(await value.arrayBuffer()),
-          utf8.encode("\r\n")
+        parts.push(
+          `--${mark}\r\nContent-Disposition: form-data; name="${quoted(name)}"; filename="${quoted(filename)}"\r\nContent-Type: ${type}\r\n\r\n`,
+          value,
+          "\r\n"
         )
       } else {
-        chunks.push(
-          utf8.encode(`--${mark}\r\nContent-Disposition: form-data; name="${quoted(name)}"\r\n\r\n${String(value)}\r\n`)
-        )
+        parts.push(`--${mark}\r\nContent-Disposition: form-data; name="${quoted(name)}"\r\n\r\n${String(value)}\r\n`)
       }
     }
-    chunks.push(utf8.encode(`--${mark}--\r\n`))
-    const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0))
-    let at = 0
-    for (const chunk of chunks) {
-      bytes.set(chunk, at)
-      at += chunk.length
-    }
+    parts.push(`--${mark}--\r\n`)
+    const bytes = new Uint8Array(await new Blob(parts).arrayBuffer())
     return { contentType: `multipart/form-data; boundary=${mark}`, bytes }
   })
