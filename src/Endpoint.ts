@@ -222,7 +222,48 @@ export const query = <Q extends object>(): QueryType<Q> => ({})
 export const json = <B>(): BodyType<B> => ({ kind: "json" })
 
 /**
- * A `multipart/form-data` body: each property a field, a `Blob` a file.
+ * A file of a multipart body given as bytes (`Endpoint.file`), sent with its
+ * name and content type. Unlike a `Blob`, whose memory Node keeps outside what
+ * V8 counts, bytes are an `ArrayBuffer` the garbage collector knows the size of.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface FilePart {
+  readonly _tag: "FilePart"
+  readonly filename: string
+  readonly type: string
+  readonly bytes: Uint8Array
+}
+
+/**
+ * A file for a multipart body, from its bytes.
+ *
+ * @example
+ * ```ts
+ * import { Endpoint } from "effect-auth0"
+ * const users = Endpoint.file(new TextEncoder().encode('[{"email":"a@example.com"}]'), {
+ *   filename: "users.json",
+ *   type: "application/json"
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category declarations
+ */
+export const file = (
+  bytes: Uint8Array,
+  options: { readonly filename: string; readonly type?: string | undefined }
+): FilePart => ({
+  _tag: "FilePart",
+  filename: options.filename,
+  type: options.type ?? "application/octet-stream",
+  bytes
+})
+
+/**
+ * A `multipart/form-data` body: each property a field, a `Blob` or an
+ * `Endpoint.file` a file.
  *
  * @example
  * ```ts
@@ -233,7 +274,7 @@ export const json = <B>(): BodyType<B> => ({ kind: "json" })
  * @since 0.1.0
  * @category declarations
  */
-export const multipart = <B extends Readonly<Record<string, string | Blob | undefined>>>(): BodyType<B> => ({
+export const multipart = <B extends Readonly<Record<string, string | Blob | FilePart | undefined>>>(): BodyType<B> => ({
   kind: "multipart"
 })
 

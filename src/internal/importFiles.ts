@@ -4,18 +4,19 @@
  * each user in exactly one, in order.
  *
  * Memory is what decides the shape. A user's JSON goes straight into one
- * reused buffer of `limit` bytes, and a full file leaves as a `File` (its own
- * copy, off the JS heap): no file is ever a JS string. A 500 KB string is
+ * reused buffer of `limit` bytes, and a full file leaves as a copy of its
+ * bytes (an `ArrayBuffer`, off the JS heap): no file is ever a JS string. A 500 KB string is
  * allocated in V8's old space, which only a full GC frees, and 66 of them for
  * 100,000 users were most of a 131 MB RSS growth (BENCHMARKS.md, section 7).
  */
+import * as Endpoint from "../Endpoint.js"
 import type { ImportUser } from "../schema/ImportUser.js"
 
 /** One users file: the `users.json` part, and the names of its users. */
 export interface UsersFile {
   readonly _tag: "File"
   /** Let go (`undefined`) once its job is created: a job can run for minutes, its file is not needed. */
-  content: Blob | undefined
+  content: Endpoint.FilePart | undefined
   readonly users: ReadonlyArray<string>
 }
 
@@ -117,7 +118,8 @@ export class Gatherer {
     this.buffer[this.used++] = CLOSE
     const file: UsersFile = {
       _tag: "File",
-      content: new File([this.buffer.subarray(0, this.used)], "users.json", { type: "application/json" }),
+      // A copy the size of the file, as an ArrayBuffer: the garbage collector counts it (a Blob's memory it does not).
+      content: Endpoint.file(this.buffer.slice(0, this.used), { filename: "users.json", type: "application/json" }),
       users: this.names
     }
     this.used = 0

@@ -21,6 +21,7 @@ import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
 import * as Auth0Error from "../Auth0Error.js"
 import { Auth0Http } from "../Auth0Http.js"
+import * as Endpoint from "../Endpoint.js"
 import type { ImportUser } from "../schema/ImportUser.js"
 import type { ImportedJob, ImportError, ImportSummary, Job } from "../schema/Job.js"
 import * as Endpoints from "./endpoints.js"
@@ -72,7 +73,7 @@ const checkLimit = (limit: number): number => {
 }
 
 /** The multipart form of one job, options as text in Auth0's part order, the users file last. */
-export const form = (content: Blob, options: ImportJobOptions): ImportBody => ({
+export const form = (content: Endpoint.FilePart, options: ImportJobOptions): ImportBody => ({
   connection_id: options.connection_id,
   ...(options.upsert !== undefined ? { upsert: options.upsert ? "true" : "false" } : {}),
   ...(options.external_id !== undefined ? { external_id: options.external_id } : {}),
@@ -333,6 +334,8 @@ export const createJob = (
       }
     }
     const file = gatherer.flush()
-    const content = file?.content ?? new File(["[]"], "users.json", { type: "application/json" })
+    const content =
+      file?.content ??
+      Endpoint.file(new TextEncoder().encode("[]"), { filename: "users.json", type: "application/json" })
     return yield* http.request(Endpoints.jobs.importUsers, { body: form(content, options) })
   })

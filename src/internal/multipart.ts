@@ -7,6 +7,9 @@
  * under its own name, else the field's), with its content type.
  */
 import * as Effect from "effect/Effect"
+import type { FilePart } from "../Endpoint.js"
+
+const utf8 = new TextEncoder()
 
 /** HTML's rule for a name in a `Content-Disposition` header: the quote and line breaks percent-encoded. */
 const quoted = (name: string): string => name.replace(/\r/g, "%0D").replace(/\n/g, "%0A").replace(/"/g, "%22")
@@ -23,19 +26,26 @@ export interface Encoded {
 }
 
 /** The form of `body`'s defined properties. A file's bytes are read, so this is an effect. */
+const isFilePart = (u: unknown): u is FilePart =>
+  typeof u === "object" && u !== null && (u as { readonly _tag?: unknown })._tag === "FilePart"
+
+/**
+ * The form of `body`'s defined properties, in one buffer: each file's bytes are copied once, into it. A
+ * `Blob`'s bytes are read first, so this is an effect.
+ */
 export const encode = (body: Readonly<Record<string, unknown>>): Effect.Effect<Encoded> =>
-  Effect.promise(async () => {
+  Effect.gen(function* () {
     const mark = boundary()
-    // A Blob of the parts, read out once: the files' bytes are copied once, into the body.
-    const parts: Array<string | Blob> = []
+    const parts: Array<string | Uint8Array> = []
     for (const [name, value] of Object.entries(body)) {
       if (value === undefined) continue
-      if (value instanceof Blob) {
-        const filename = value instanceof File ? value.name : name
+      if (value instanceof Blob || isFilePart(value)) {
+        const filename = isFilePart(value) ? value.filename : value instanceof File ? value.name : name
         const type = value.type === "" ? "application/octet-stream" : value.type
+        const bytes = isFilePart(value) ? value.bytes : new Uint8Array(yield* Effect.promise(() => value.arrayBuffer()))
         parts.push(
           `--${mark}\r\nContent-Disposition: form-data; name="${quoted(name)}"; filename="${quoted(filename)}"\r\nContent-Type: ${type}\r\n\r\n`,
-          value,
+          bytes,
           "\r\n"
         )
       } else {
@@ -43,6 +53,12 @@ export const encode = (body: Readonly<Record<string, unknown>>): Effect.Effect<E
       }
     }
     parts.push(`--${mark}--\r\n`)
-    const bytes = new Uint8Array(await new Blob(parts).arrayBuffer())
+    const encoded = parts.map((part) => (typeof part === "string" ? utf8.encode(part) : part))
+    const bytes = new Uint8Array(encoded.reduce((n, part) => n + part.length, 0))
+    let at = 0
+    for (const part of encoded) {
+      bytes.set(part, at)
+      at += part.length
+    }
     return { contentType: `multipart/form-data; boundary=${mark}`, bytes }
   })

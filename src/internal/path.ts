@@ -35,6 +35,8 @@ export const segmentProblem = (value: string): string | undefined =>
 export const bodyProblem = (body: unknown, at: string = "the body"): string | undefined => {
   if (typeof body === "string") return isWellFormed(body) ? undefined : at
   if (typeof body !== "object" || body === null) return undefined
+  // A file's bytes are not text (and walking their indices would cost a string per byte).
+  if (ArrayBuffer.isView(body) || body instanceof Blob) return undefined
   if (Array.isArray(body)) {
     for (let i = 0; i < body.length; i++) {
       const found = bodyProblem(body[i], `${at}[${i}]`)

@@ -20,7 +20,7 @@ export type ImportBody = {
   readonly upsert?: "true" | "false" | undefined
   readonly external_id?: string | undefined
   readonly send_completion_email?: "true" | "false" | undefined
-  readonly users: Blob
+  readonly users: Blob | Endpoint.FilePart
 }
 
 /** The `POST /jobs/verification-email` body. */
