@@ -136,7 +136,6 @@ export const userImportMarkdown = (rows: ReadonlyArray<ImportRow>): Array<string
   const sizes = rows.flatMap((r) => r.runs.map((x) => x.userBytes))
   const mismatches = importMismatches(rows)
   const large = rows.find((r) => r.users === 100_000)?.median
-  const files = (users: number) => rows.find((r) => r.users === users)?.median.files ?? "?"
   const pair = (mode: Mode) => {
     const small = rows.find((r) => r.mode === mode && r.users === 10_000)
     const big = rows.find((r) => r.mode === mode && r.users === 100_000)
