@@ -13,7 +13,7 @@ import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import { type Auth0Error, Auth0Http, Users } from "../src/index.js"
 import { type RecordedInteraction, recordings } from "./fixtures/recordingsAuthMethods.js"
-import { replayOnce, title } from "./fixtures/replay.js"
+import { assertSentAsRecorded, replayOnce, title } from "./fixtures/replay.js"
 
 interface Replay {
   readonly operation: string
@@ -151,14 +151,7 @@ describe("replay through the public API", () => {
         const { outcome, seen } = yield* replayOnce(rec, replay.call)
 
         // Percent-encoded as recorded: `auth0%7C…` and `email%7Cdev_…`.
-        assert.strictEqual(seen.url.pathname, rec.path)
-        assert.strictEqual(seen.url.search, rec.rawQuery === "" ? "" : `?${rec.rawQuery}`)
-        if (rec.requestBody === undefined) {
-          assert.strictEqual(seen.body, undefined)
-        } else {
-          assert.strictEqual(seen.headers["content-type"], rec.requestContentType)
-          assert.strictEqual(seen.body, JSON.stringify(rec.requestBody), "the body byte for byte")
-        }
+        assertSentAsRecorded(seen, rec)
 
         assert.strictEqual(outcome._tag, "Right", `the recorded ${rec.status} answer decodes`)
         if (outcome._tag === "Right") assert.deepStrictEqual(outcome.right, replay.decoded(rec.responseBody))

@@ -205,7 +205,7 @@ describe("Users.import against the fake tenant", () => {
     }).pipe(Effect.provide(fake()))
   )
 
-  it.live("the fake refuses what Auth0 refuses: an unknown or non-database connection, a file past 512,000 bytes", () =>
+  it.live("the fake refuses what Auth0 refuses: an unknown connection, and one that is not a database", () =>
     Effect.gen(function* () {
       const unknown = yield* Effect.flip(Jobs.importUsers(users(1), { connection_id: "con_0000000000000000" }))
       assert.strictEqual(unknown._tag, "BadRequest")

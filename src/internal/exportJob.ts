@@ -159,8 +159,6 @@ export const isDecodedExportedUser = (u: unknown): u is ExportedUser => {
   )
 }
 
-export const defaultPollSchedule = JobWait.defaultPollSchedule
-
 const DEFAULT_MAX_WAIT = Duration.hours(1)
 
 /** The `POST /jobs/users-exports` body, in the order Auth0's own SDKs send it; always NDJSON. */
@@ -181,8 +179,6 @@ export const requestBody = (options: ExportOptions): ExportBody => ({
     : {})
 })
 
-const jobPath = JobWait.jobPath
-
 /** The job's `location` once it is `completed`; any other end is `ExportFailed`. */
 const awaitLocation = (
   http: Auth0Http.Service,
@@ -191,7 +187,7 @@ const awaitLocation = (
 ): Effect.Effect<string, Auth0Error.Common | Auth0Error.ExportFailed> => {
   const jobId = created.id
   const failed = (status: string, detail: string) =>
-    new Auth0Error.ExportFailed({ method: "GET", path: jobPath(jobId), jobId, status, detail })
+    new Auth0Error.ExportFailed({ method: "GET", path: JobWait.jobPath(jobId), jobId, status, detail })
   return JobWait.awaitJob(http, created, options, DEFAULT_MAX_WAIT, failed).pipe(
     Effect.flatMap((job): Effect.Effect<string, Auth0Error.DecodeError | Auth0Error.ExportFailed> => {
       switch (job.status) {
@@ -201,7 +197,7 @@ const awaitLocation = (
             : Effect.fail(
                 new Auth0Error.DecodeError({
                   method: "GET",
-                  path: jobPath(jobId),
+                  path: JobWait.jobPath(jobId),
                   status: 200,
                   detail: "the job is completed but has no http(s) location"
                 })

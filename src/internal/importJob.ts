@@ -73,7 +73,7 @@ const checkLimit = (limit: number): number => {
 }
 
 /** The multipart form of one job, options as text in Auth0's part order, the users file last. */
-export const form = (content: Endpoint.FilePart, options: ImportJobOptions): ImportBody => ({
+const form = (content: Endpoint.FilePart, options: ImportJobOptions): ImportBody => ({
   connection_id: options.connection_id,
   ...(options.upsert !== undefined ? { upsert: options.upsert ? "true" : "false" } : {}),
   ...(options.external_id !== undefined ? { external_id: options.external_id } : {}),
@@ -197,9 +197,9 @@ const isStream = <E, R>(
 
 /**
  * `Users.import`: every file to its end, one summary; the first failure stops new jobs, the running ones
- * finish. The users are pulled a chunk at a time and written into files at once, so that no chunk of
- * users outlives the pull that brought it (a chunk held while its files waited for a job got promoted to
- * V8's old space); what waits for a job slot is the next file, off the heap.
+ * finish. A job slot is taken first and the next file made then: users are pulled a chunk at a time and
+ * written into files at once, so that neither a chunk of users nor a file waits for a slot (what waits
+ * gets promoted to V8's old space, which only a full GC frees).
  */
 export const run = <E, R>(
   users: Stream.Stream<ImportUser, E, R> | Iterable<ImportUser>,

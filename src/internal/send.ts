@@ -106,9 +106,12 @@ const refusal = (
  * that name. A second span beneath the operation's cost some 15 µs of CPU per
  * call (the span, a copy of the context and a fiber-ref swap to install it).
  */
-const withRouteSpan = <A, E>(endpoint: Endpoint.Any, effect: Effect.Effect<A, E>): Effect.Effect<A, E> => {
+const withRouteSpan = <A, E>(
+  endpoint: Endpoint.Any,
+  route: string,
+  effect: Effect.Effect<A, E>
+): Effect.Effect<A, E> => {
   const method = endpoint.method
-  const route = `/api/v2${endpoint.path}`
   return Effect.flatMap(Effect.serviceOption(Tracer.ParentSpan), (parent) => {
     if (Option.isSome(parent) && parent.value._tag === "Span" && parent.value.name === endpoint.name) {
       parent.value.attribute("http.request.method", method)
@@ -187,7 +190,9 @@ export const makeRequest = ({
       )
     }
     const path = `/api/v2${Path.fillPath(endpoint.path, params)}`
-    const where = { method: endpoint.method, path, route: `/api/v2${endpoint.path}` }
+    // The route names the request in spans and error messages, where the filled path (ids, emails) must not go.
+    const route = `/api/v2${endpoint.path}`
+    const where = { method: endpoint.method, path, route }
     const refused = refusal(where, params, input)
     if (refused !== undefined) return Effect.fail(refused)
     const base = HttpClientRequest.make(endpoint.method)(
@@ -280,7 +285,7 @@ export const makeRequest = ({
           : decode(json.right, status)
     })
 
-    return withRouteSpan(endpoint, retry === false ? once : retrying(once, retry))
+    return withRouteSpan(endpoint, route, retry === false ? once : retrying(once, retry))
   }
 
   return request
