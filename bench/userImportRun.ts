@@ -27,6 +27,9 @@ export interface RunResult {
   readonly peakRss: number
   readonly baselineHeap: number
   readonly peakHeap: number
+  /** `process.memoryUsage().arrayBuffers`: memory off the JS heap held by `ArrayBuffer`s (files, bodies). */
+  readonly baselineArrayBuffers: number
+  readonly peakArrayBuffers: number
   /** With `BENCH_IMPORT_LIVE=1`: the peak of the heap after a full GC, every `LIVE_EVERY` users. */
   readonly peakLiveHeap?: number | undefined
   readonly inserted: number
@@ -82,13 +85,15 @@ const main = async (): Promise<RunResult> => {
     }
     gc?.()
     await sleep(100)
-    const { rss: baselineRss, heapUsed: baselineHeap } = process.memoryUsage()
+    const { arrayBuffers: baselineArrayBuffers, heapUsed: baselineHeap, rss: baselineRss } = process.memoryUsage()
     let peakRss = baselineRss
     let peakHeap = baselineHeap
+    let peakArrayBuffers = baselineArrayBuffers
     const sample = () => {
-      const { rss, heapUsed } = process.memoryUsage()
+      const { arrayBuffers, heapUsed, rss } = process.memoryUsage()
       peakRss = Math.max(peakRss, rss)
       peakHeap = Math.max(peakHeap, heapUsed)
+      peakArrayBuffers = Math.max(peakArrayBuffers, arrayBuffers)
     }
     const sampler = setInterval(sample, 50)
     const cpu = process.cpuUsage()
@@ -151,6 +156,8 @@ const main = async (): Promise<RunResult> => {
       peakRss,
       baselineHeap,
       peakHeap,
+      baselineArrayBuffers,
+      peakArrayBuffers,
       ...(live ? { peakLiveHeap } : {}),
       inserted: summary.inserted,
       updated: summary.updated,

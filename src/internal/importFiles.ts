@@ -3,21 +3,30 @@
  * counted, and gathered into files of at most `limit` bytes (a JSON array),
  * each user in exactly one, in order.
  *
- * Memory is what decides the shape. A user's JSON goes straight into one
- * reused buffer of `limit` bytes, and a full file leaves as a copy of its
- * bytes (an `ArrayBuffer`, off the JS heap): no file is ever a JS string. A 500 KB string is
- * allocated in V8's old space, which only a full GC frees, and 66 of them for
- * 100,000 users were most of a 131 MB RSS growth (BENCHMARKS.md, section 7).
+ * Memory is what decides the shape. A user's JSON goes straight into a
+ * buffer, after room left for the multipart parts before the file and before
+ * its end for those after it, so that the request body is that same buffer
+ * (`Multipart.framed`): no file is ever a JS string (a 500 KB string goes to
+ * V8's old space, which only a full GC frees), and no file or body is a new
+ * `ArrayBuffer` (V8 frees those late too). A file's buffer is given back when
+ * its job is created and the next file is gathered into it, so an import of
+ * any size uses a few buffers (BENCHMARKS.md, section 7).
  */
-import * as Endpoint from "../Endpoint.js"
+import type * as Endpoint from "../Endpoint.js"
 import type { ImportUser } from "../schema/ImportUser.js"
+import * as Multipart from "./multipart.js"
 
 /** One users file: the `users.json` part, and the names of its users. */
 export interface UsersFile {
   readonly _tag: "File"
-  /** Let go (`undefined`) once its job is created: a job can run for minutes, its file is not needed. */
-  content: Endpoint.FilePart | undefined
+  /** `undefined` once released. */
+  readonly content: Endpoint.FilePart | undefined
   readonly users: ReadonlyArray<string>
+  /**
+   * Once its job is created (a job can run for minutes, its file is not needed), its buffer goes back to be
+   * the next file's. The bytes must then not be read again.
+   */
+  readonly release: () => void
 }
 
 /** A user that fits in no file (or is no JSON); the files end before it. */
@@ -88,15 +97,32 @@ const COMMA = 0x2c
 const CLOSE = 0x5d
 const utf8 = new TextEncoder()
 
-/** Users in, full files out: `add` a user at a time, `flush` what is left at the end. */
+/** The users file's part: its name and type are Auth0's (and what its SDKs send). */
+export const FILE = { filename: "users.json", type: "application/json" } as const
+
+/** Free buffers kept for the next files; more are let go. */
+const SPARE = 4
+
+/**
+ * Users in, full files out: `add` a user at a time, `flush` what is left at the end. Each file sits in its
+ * buffer after `room.head` bytes and before `room.tail` more, for the multipart body to be written around it.
+ */
 export class Gatherer {
-  private readonly buffer: Uint8Array<ArrayBuffer>
+  private buffer: Uint8Array<ArrayBuffer>
+  private readonly spare: Array<Uint8Array<ArrayBuffer>> = []
   private used = 0
   private names: Array<string> = []
   private index = 0
 
-  constructor(private readonly limit: number) {
-    this.buffer = new Uint8Array(limit)
+  constructor(
+    readonly limit: number,
+    private readonly room: { readonly head: number; readonly tail: number }
+  ) {
+    this.buffer = this.fresh()
+  }
+
+  private fresh(): Uint8Array<ArrayBuffer> {
+    return this.spare.pop() ?? new Uint8Array(this.room.head + this.limit + this.room.tail)
   }
 
   /** Add the next user; the file it filled up, if it did, and an `Unfit` user as is. */
@@ -105,9 +131,9 @@ export class Gatherer {
     if (encoded._tag === "Unfit") return encoded
     // `[` or `,` before it, and room for the closing `]`.
     const full = this.used + 1 + encoded.bytes + 1 > this.limit ? this.flush() : undefined
-    this.buffer[this.used] = this.used === 0 ? OPEN : COMMA
-    this.used++
-    this.used += utf8.encodeInto(encoded.json, this.buffer.subarray(this.used)).written
+    const at = this.room.head + this.used
+    this.buffer[at] = this.used === 0 ? OPEN : COMMA
+    this.used += 1 + utf8.encodeInto(encoded.json, this.buffer.subarray(at + 1)).written
     this.names.push(encoded.name)
     return full
   }
@@ -115,13 +141,27 @@ export class Gatherer {
   /** The file gathered so far, if any user is in it. */
   flush(): UsersFile | undefined {
     if (this.names.length === 0) return undefined
-    this.buffer[this.used++] = CLOSE
+    this.buffer[this.room.head + this.used++] = CLOSE
+    const buffer = this.buffer
+    let content: Endpoint.FilePart | undefined = Multipart.framed(
+      buffer,
+      this.room.head,
+      this.room.head + this.used,
+      FILE
+    )
     const file: UsersFile = {
       _tag: "File",
-      // A copy the size of the file, as an ArrayBuffer: the garbage collector counts it (a Blob's memory it does not).
-      content: Endpoint.file(this.buffer.slice(0, this.used), { filename: "users.json", type: "application/json" }),
-      users: this.names
+      get content() {
+        return content
+      },
+      users: this.names,
+      release: () => {
+        if (content === undefined) return
+        content = undefined
+        if (this.spare.length < SPARE) this.spare.push(buffer)
+      }
     }
+    this.buffer = this.fresh()
     this.used = 0
     this.names = []
     return file

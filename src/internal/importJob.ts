@@ -26,8 +26,9 @@ import type { ImportUser } from "../schema/ImportUser.js"
 import type { ImportedJob, ImportError, ImportSummary, Job } from "../schema/Job.js"
 import * as Endpoints from "./endpoints.js"
 import type { ImportBody } from "./endpoints/jobs.js"
-import { encode, Gatherer, identifying, nameOf, type Unfit, type UsersFile } from "./importFiles.js"
+import { encode, FILE, Gatherer, identifying, nameOf, type Unfit, type UsersFile } from "./importFiles.js"
 import * as JobWait from "./jobWait.js"
+import * as Multipart from "./multipart.js"
 
 /**
  * @since 0.1.0
@@ -42,7 +43,10 @@ export interface ImportJobOptions {
   readonly external_id?: string | undefined
   /** Mail the tenant's administrators when the job completes. Unset: Auth0's default (true). */
   readonly send_completion_email?: boolean | undefined
-  /** The largest users file, in bytes. Default 500,000 (Auth0: "500KB"; it refuses more than 512,000). */
+  /**
+   * The largest users file, in bytes, 3 to 512,000. Default 500,000 (Auth0: "500KB"). Auth0 refuses a request
+   * of more than 512,000 bytes, so a file is also kept that much under it less the form's other parts.
+   */
   readonly maxFileBytes?: number | undefined
 }
 
@@ -66,12 +70,6 @@ const CREATE_PATH = `/api/v2${Endpoints.jobs.importUsers.path}`
 const isJobLimit = (error: Auth0Error.Auth0Error): boolean =>
   error._tag === "RateLimited" && /active import users jobs/i.test(error.description ?? "")
 
-const checkLimit = (limit: number): number => {
-  if (!Number.isSafeInteger(limit) || limit < 3 || limit > HARD_LIMIT)
-    throw new RangeError(`maxFileBytes must be a whole number from 3 to ${HARD_LIMIT}, got ${limit}`)
-  return limit
-}
-
 /** The multipart form of one job, options as text in Auth0's part order, the users file last. */
 const form = (content: Endpoint.FilePart, options: ImportJobOptions): ImportBody => ({
   connection_id: options.connection_id,
@@ -82,6 +80,23 @@ const form = (content: Endpoint.FilePart, options: ImportJobOptions): ImportBody
     : {}),
   users: content
 })
+
+/**
+ * The files of an import: each leaves room around it for the rest of its job's multipart body, and holds at
+ * most `maxFileBytes`, fewer if the whole body would be over the 512,000 bytes Auth0 takes (its 413).
+ */
+const gatherer = (options: ImportJobOptions): Gatherer => {
+  const wanted = options.maxFileBytes ?? MAX_FILE_BYTES
+  if (!Number.isSafeInteger(wanted) || wanted < 3 || wanted > HARD_LIMIT)
+    throw new RangeError(`maxFileBytes must be a whole number from 3 to ${HARD_LIMIT}, got ${wanted}`)
+  const room = Multipart.roomFor(form(Endpoint.file(new Uint8Array(0), FILE), options))
+  const limit = Math.min(wanted, HARD_LIMIT - room.head - room.tail)
+  if (limit < 3)
+    throw new RangeError(
+      `the import's options take ${room.head + room.tail} bytes of the ${HARD_LIMIT} a request holds`
+    )
+  return new Gatherer(limit, room)
+}
 
 const emptySummary = (): { -readonly [K in keyof ImportSummary]: ImportSummary[K] } => ({
   inserted: 0,
@@ -141,11 +156,7 @@ const runJob = (
         schedule: (options.pollSchedule ?? JobWait.defaultPollSchedule).pipe(Schedule.upTo(maxWait))
       }),
       Effect.mapError((error) => createFailure(error, file.users)),
-      Effect.ensuring(
-        Effect.sync(() => {
-          file.content = undefined
-        })
-      ),
+      Effect.ensuring(Effect.sync(file.release)),
       creating.withPermits(1)
     )
     const jobId = created.id
@@ -208,19 +219,18 @@ export const run = <E, R>(
   Effect.scoped(
     Effect.gen(function* () {
       const http = yield* Auth0Http
-      const limit = checkLimit(options.maxFileBytes ?? MAX_FILE_BYTES)
+      const files = gatherer(options)
       const slots = yield* Effect.makeSemaphore(options.concurrency ?? 2)
       const creating = yield* Effect.makeSemaphore(1)
       const source: Stream.Stream<ImportUser, E, R> = isStream<E, R>(users) ? users : Stream.fromIterable(users)
       if (Array.isArray(users)) {
         // An array is all there already: a user that fits in no file fails the import before anything is sent.
         for (let index = 0; index < users.length; index++) {
-          const encoded = encode(users[index] as ImportUser, index, limit)
+          const encoded = encode(users[index] as ImportUser, index, files.limit)
           if (encoded._tag === "Unfit") return yield* unfitFailure(encoded, emptySummary(), 0)
         }
       }
       const pull = yield* Stream.toPull(source)
-      const gatherer = new Gatherer(limit)
       const ready: Array<UsersFile> = []
       let ended = false
       let sent = 0
@@ -231,11 +241,11 @@ export const run = <E, R>(
       let upstream: { readonly error: E } | undefined
       const end = () => {
         ended = true
-        const last = gatherer.flush()
+        const last = files.flush()
         if (last !== undefined) ready.push(last)
       }
       const take = (user: ImportUser) => {
-        const out = gatherer.add(user)
+        const out = files.add(user)
         if (out === undefined) return
         if (out._tag === "File") return void ready.push(out)
         // The users before it still go, in the files they were gathered in.
@@ -316,26 +326,23 @@ export const createJob = (
 ): Effect.Effect<Job, Auth0Error.Common | Auth0Error.ImportFailed, Auth0Http> =>
   Effect.gen(function* () {
     const http = yield* Auth0Http
-    const limit = checkLimit(options.maxFileBytes ?? MAX_FILE_BYTES)
-    const gatherer = new Gatherer(limit)
+    const files = gatherer(options)
     for (const user of users) {
-      const out = gatherer.add(user)
+      const out = files.add(user)
       if (out?._tag === "Unfit") return yield* unfitFailure(out, emptySummary(), 0)
       if (out !== undefined) {
         return yield* new Auth0Error.ImportFailed({
           method: "POST",
           path: CREATE_PATH,
           status: "too_large",
-          detail: `the users are more than a file holds (${limit} bytes as JSON): Users.import splits them into files`,
+          detail: `the users are more than a file holds (${files.limit} bytes as JSON): Users.import splits them into files`,
           users: users.map((user, index) => nameOf(user as Readonly<Record<string, unknown>>, index)),
           done: emptySummary(),
           sent: 0
         })
       }
     }
-    const file = gatherer.flush()
-    const content =
-      file?.content ??
-      Endpoint.file(new TextEncoder().encode("[]"), { filename: "users.json", type: "application/json" })
+    const file = files.flush()
+    const content = file?.content ?? Endpoint.file(new TextEncoder().encode("[]"), FILE)
     return yield* http.request(Endpoints.jobs.importUsers, { body: form(content, options) })
   })
