@@ -7,12 +7,13 @@
  * then a full GC. RSS and heap are sampled every 50 ms. With `BENCH_IMPORT_LIVE=1` the stream also runs a full
  * GC every `LIVE_EVERY` users and keeps the peak of `heapUsed` after it: the live heap, what the import holds,
  * not the garbage V8 has yet to collect. With `BENCH_IMPORT_RAW=1` the same users go through
- * `bench/importRaw.ts` instead (no library, no Effect), warmed up the same way; `BENCH_IMPORT_CHUNK` sets the
+ * `bench/importRaw.ts` instead (no library, no Effect), warmed up the same way; with `BENCH_IMPORT_RAW=chunks`
+ * its users are made 4096 at a time, as `Stream.map` makes them for the library. `BENCH_IMPORT_CHUNK` sets the
  * users stream's chunk size. Prints one JSON line: a
  * `RunResult`.
  */
 import { Schedule, Stream } from "effect"
-import { Users } from "../src/index.js"
+import { type ImportUser, Users } from "../src/index.js"
 import { rawImport } from "./importRaw.js"
 import { expected, LIVE_EVERY, userAt } from "./importUsers.js"
 import { effectRuntime, errorText, fetchToken, rawUndiciGet, type ServerInfo, sleep } from "./lib.js"
@@ -63,7 +64,9 @@ const server = JSON.parse(process.env.BENCH_SERVER ?? "null") as ServerInfo | nu
 const count = Number(process.env.BENCH_IMPORT_USERS ?? 10_000)
 const pollMs = Number(process.env.BENCH_POLL_MS ?? 10)
 const live = process.env.BENCH_IMPORT_LIVE === "1"
-const raw = process.env.BENCH_IMPORT_RAW === "1"
+const raw = process.env.BENCH_IMPORT_RAW === "1" || process.env.BENCH_IMPORT_RAW === "chunks"
+/** The floor with its users made a chunk at a time, as `Stream.map` makes them for the library. */
+const rawChunks = process.env.BENCH_IMPORT_RAW === "chunks"
 /** The users stream's chunk size: `Stream.range`'s default (4096, Effect's) unless set. */
 const chunkSize = process.env.BENCH_IMPORT_CHUNK ? Number(process.env.BENCH_IMPORT_CHUNK) : undefined
 const warmUpUser = { email: "warm-up@bench.example.com" }
@@ -106,9 +109,19 @@ const main = async (): Promise<RunResult> => {
       }
       return userAt(i)
     }
+    // The floor fed as the library is: users made a chunk at a time (Stream.map over Stream.range's 4096).
+    let block: { readonly from: number; readonly users: ReadonlyArray<ImportUser.ImportUser> } | undefined
+    const userInChunks = (i: number): ImportUser.ImportUser => {
+      const size = chunkSize ?? 4096
+      if (block === undefined || i < block.from || i >= block.from + block.users.length) {
+        const from = i - (i % size)
+        block = { from, users: Array.from({ length: Math.min(size, count - from) }, (_, k) => userOf(from + k)) }
+      }
+      return block.users[i - block.from]!
+    }
     const summary: Checked = await (
       runtime === undefined
-        ? rawImport(server, token, CONNECTION_ID, count, userOf, pollMs)
+        ? rawImport(server, token, CONNECTION_ID, count, rawChunks ? userInChunks : userOf, pollMs)
         : runtime.runPromise(Users.import(Stream.range(0, count - 1, chunkSize).pipe(Stream.map(userOf)), options))
     ).finally(() => clearInterval(sampler))
     const ms = performance.now() - started
