@@ -5,11 +5,12 @@
  * 64 KiB compressed chunks as a download would.
  *
  *   node --import tsx bench/longLine.ts 16 64          # MB per line
- *   node --import tsx bench/longLine.ts 16 -- src/internal/exportJob.ts
+ *   node --import tsx bench/longLine.ts 16 -- src/internal/exportFile.ts
  *
  * Each size runs in its own process, so one's heap does not weigh on the
  * next. The optional module path after `--` measures another version of
- * `exportJob.ts` (a copy of an older one, say) with the same input.
+ * `exportFile.ts` (a copy of an older one, say: before it was split out, `decodeFile`
+ * was in `exportJob.ts`) with the same input.
  */
 import { execFileSync } from "node:child_process"
 import { pathToFileURL } from "node:url"
@@ -29,7 +30,7 @@ const file = (megabytes: number): Uint8Array => {
 }
 
 const measure = async (megabytes: number, modulePath: string) => {
-  const ExportJob = (await import(pathToFileURL(modulePath).href)) as typeof import("../src/internal/exportJob.js")
+  const ExportJob = (await import(pathToFileURL(modulePath).href)) as typeof import("../src/internal/exportFile.js")
   const gz = file(megabytes)
   const chunks = Stream.fromIterable(
     Array.from({ length: Math.ceil(gz.length / CHUNK) }, (_, i) => gz.subarray(i * CHUNK, (i + 1) * CHUNK))
@@ -53,14 +54,18 @@ const measure = async (megabytes: number, modulePath: string) => {
 const args = process.argv.slice(2)
 const split = args.indexOf("--")
 const sizes = (split === -1 ? args : args.slice(0, split)).map(Number)
-const modulePath = split === -1 ? "src/internal/exportJob.ts" : args[split + 1]!
+const modulePath = split === -1 ? "src/internal/exportFile.ts" : args[split + 1]!
 if (process.env.LONG_LINE_CHILD === "1") {
   await measure(sizes[0]!, modulePath)
 } else {
   for (const size of sizes.length === 0 ? [16, 64] : sizes) {
-    execFileSync(process.execPath, ["--expose-gc", "--import", "tsx", "bench/longLine.ts", String(size), "--", modulePath], {
-      stdio: "inherit",
-      env: { ...process.env, LONG_LINE_CHILD: "1" }
-    })
+    execFileSync(
+      process.execPath,
+      ["--expose-gc", "--import", "tsx", "bench/longLine.ts", String(size), "--", modulePath],
+      {
+        stdio: "inherit",
+        env: { ...process.env, LONG_LINE_CHILD: "1" }
+      }
+    )
   }
 }

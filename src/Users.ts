@@ -7,6 +7,7 @@
  */
 import * as Effect from "effect/Effect"
 import type * as Stream from "effect/Stream"
+import * as ExportFile from "./internal/exportFile.js"
 import * as ExportJob from "./internal/exportJob.js"
 import * as ImportJob from "./internal/importJob.js"
 import type { ImportUser } from "./schema/ImportUser.js"
@@ -154,7 +155,7 @@ export {
  * @since 0.1.0
  * @category schemas
  */
-export const ExportedUser = ExportJob.ExportedUser
+export const ExportedUser = ExportFile.ExportedUser
 
 /**
  * @example
@@ -184,7 +185,7 @@ export type ExportField = ExportJob.ExportField
  * @since 0.1.0
  * @category models
  */
-export interface ExportedUser extends ExportJob.ExportedUser {}
+export interface ExportedUser extends ExportFile.ExportedUser {}
 
 const import_ = Effect.fn("Users.import")(function* <E = never, R = never>(
   users: Stream.Stream<ImportUser, E, R> | Iterable<ImportUser>,

@@ -5,7 +5,7 @@ import { NodeHttpClient } from "@effect/platform-node"
 import { Chunk, Effect, Fiber, Layer, Option, Redacted, Stream, TestClock } from "effect"
 import * as Zlib from "node:zlib"
 import { Auth0Error, Auth0Http, Users } from "../src/index.js"
-import * as ExportJob from "../src/internal/exportJob.js"
+import * as ExportFile from "../src/internal/exportFile.js"
 import { FakeAuth0 } from "../src/testing/index.js"
 import { loopback } from "./loopback.js"
 import { DOMAIN, fakeHttp, json } from "./utils.js"
@@ -286,7 +286,7 @@ describe("maxLineLength: export lines", () => {
     Effect.gen(function* () {
       const text = [line(1), line(2, "x".repeat(LIMIT)), line(3)].join("\n") + "\n"
       const users: Array<unknown> = []
-      const error = yield* ExportJob.decodeFile(pieces(gzip(text), 512).stream, "/f.json.gz", LIMIT).pipe(
+      const error = yield* ExportFile.decodeFile(pieces(gzip(text), 512).stream, "/f.json.gz", LIMIT).pipe(
         Stream.runForEach((user) => Effect.sync(() => users.push(user.user_id))),
         Effect.flip
       )
@@ -305,7 +305,7 @@ describe("maxLineLength: export lines", () => {
       const atLimit = line(2, "y".repeat(LIMIT - head.length))
       assert.strictEqual(atLimit.length, LIMIT)
       const text = Array.from({ length: 5 }, () => atLimit).join("\n")
-      const users = yield* Stream.runCollect(ExportJob.decodeFile(pieces(gzip(text), 300).stream, "/f", LIMIT))
+      const users = yield* Stream.runCollect(ExportFile.decodeFile(pieces(gzip(text), 300).stream, "/f", LIMIT))
       assert.strictEqual(users.length, 5)
     })
   )
@@ -319,7 +319,7 @@ describe("maxLineLength: export lines", () => {
         return String.fromCharCode(97 + (seed % 26))
       }).join("")
       const body = pieces(gzip(`{"user_id":"auth0|1","pad":"${noise}`), 1024)
-      const error = yield* Effect.flip(Stream.runDrain(ExportJob.decodeFile(body.stream, "/f", LIMIT)))
+      const error = yield* Effect.flip(Stream.runDrain(ExportFile.decodeFile(body.stream, "/f", LIMIT)))
       assert.strictEqual(error._tag, "ResponseTooLarge")
       assert.isBelow(body.state.pulled, body.state.total / 4)
     })
@@ -338,7 +338,7 @@ describe("maxLineLength: export lines", () => {
         scanned += (at === -1 ? this.length : at + search.length) - (position ?? 0)
         return at
       }
-      const users = yield* Stream.runCollect(ExportJob.decodeFile(pieces(bytes, 4096).stream, "/f", 2 * size)).pipe(
+      const users = yield* Stream.runCollect(ExportFile.decodeFile(pieces(bytes, 4096).stream, "/f", 2 * size)).pipe(
         Effect.ensuring(Effect.sync(() => (String.prototype.indexOf = indexOf)))
       )
       assert.strictEqual(users.length, 3)

@@ -24,8 +24,8 @@ import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
 import { Auth0Error, Auth0Http, Retry, Users } from "../src/index.js"
-import * as ExportJob from "../src/internal/exportJob.js"
-import { ExportedUser } from "../src/internal/exportJob.js"
+import * as ExportFile from "../src/internal/exportFile.js"
+import { ExportedUser } from "../src/internal/exportFile.js"
 import { FakeAuth0 } from "../src/testing/index.js"
 import { byName } from "./fixtures/recordings.js"
 import { fakeHttp, json, type Seen } from "./utils.js"
@@ -816,7 +816,7 @@ describe("decodeFile (gunzip, lines, JSON, schema)", () => {
     Effect.gen(function* () {
       const bytes = gzip(ndjson.repeat(50))
       for (const sizes of [[1], [3, 7], [13, 1, 29], [bytes.length]]) {
-        const users = yield* Stream.runCollect(ExportJob.decodeFile(chunked(bytes, sizes), "/file.json.gz"))
+        const users = yield* Stream.runCollect(ExportFile.decodeFile(chunked(bytes, sizes), "/file.json.gz"))
         assert.strictEqual(users.length, 150)
         assert.deepStrictEqual(Chunk.toReadonlyArray(users).slice(0, 3), people)
       }
@@ -831,7 +831,7 @@ describe("decodeFile (gunzip, lines, JSON, schema)", () => {
       )
       const bytes = gzip(lines.join("\n"))
       assert.isAbove(bytes.length, 4 * 16 * 1024)
-      const users = yield* Stream.runCollect(ExportJob.decodeFile(chunked(bytes, [bytes.length]), "/f"))
+      const users = yield* Stream.runCollect(ExportFile.decodeFile(chunked(bytes, [bytes.length]), "/f"))
       assert.deepStrictEqual(
         Chunk.toReadonlyArray(users).map((u) => u.user_id),
         lines.map((_, i) => `auth0|${i}`)
@@ -842,7 +842,7 @@ describe("decodeFile (gunzip, lines, JSON, schema)", () => {
   it.effect('a line the schema must convert takes the schema\'s path ("true" is a boolean)', () =>
     Effect.gen(function* () {
       const text = '{"user_id":"auth0|1","email_verified":"true"}\n{"user_id":"auth0|2","email_verified":false}\n'
-      const users = yield* Stream.runCollect(ExportJob.decodeFile(chunked(gzip(text), [7]), "/f"))
+      const users = yield* Stream.runCollect(ExportFile.decodeFile(chunked(gzip(text), [7]), "/f"))
       assert.deepStrictEqual(Chunk.toReadonlyArray(users), [
         { user_id: "auth0|1", email_verified: true },
         { user_id: "auth0|2", email_verified: false }
@@ -853,7 +853,7 @@ describe("decodeFile (gunzip, lines, JSON, schema)", () => {
   it.effect("a gzip of several members (concatenated files) decodes as one", () =>
     Effect.gen(function* () {
       const bytes = new Uint8Array([...gzip(ndjson), ...gzip(ndjson)])
-      const users = yield* Stream.runCollect(ExportJob.decodeFile(chunked(bytes, [17]), "/f"))
+      const users = yield* Stream.runCollect(ExportFile.decodeFile(chunked(bytes, [17]), "/f"))
       assert.strictEqual(users.length, 6)
     })
   )
@@ -862,7 +862,7 @@ describe("decodeFile (gunzip, lines, JSON, schema)", () => {
     Effect.gen(function* () {
       const bytes = gzip(ndjson.repeat(20))
       const error = yield* Effect.flip(
-        Stream.runDrain(ExportJob.decodeFile(chunked(bytes.slice(0, bytes.length - 12), [64]), "/f"))
+        Stream.runDrain(ExportFile.decodeFile(chunked(bytes.slice(0, bytes.length - 12), [64]), "/f"))
       )
       assert.strictEqual(error._tag, "DecodeError")
     })
@@ -873,7 +873,7 @@ describe("decodeFile (gunzip, lines, JSON, schema)", () => {
       const cut = new Auth0Error.TransportError({ method: "GET", path: "/f", reason: "Transport", detail: "reset" })
       const bytes = gzip(ndjson.repeat(200))
       const upstream = Stream.concat(chunked(bytes.slice(0, bytes.length / 2), [100]), Stream.fail(cut))
-      const error = yield* Effect.flip(Stream.runDrain(ExportJob.decodeFile(upstream, "/f")))
+      const error = yield* Effect.flip(Stream.runDrain(ExportFile.decodeFile(upstream, "/f")))
       assert.strictEqual(error, cut)
     })
   )
@@ -897,7 +897,7 @@ describe("decodeFile (gunzip, lines, JSON, schema)", () => {
       const users: Array<unknown> = []
       const error = yield* Effect.flip(
         Stream.runForEach(
-          ExportJob.decodeFile(Stream.concat(chunked(new Uint8Array(head), [64]), Stream.fail(cut)), "/f"),
+          ExportFile.decodeFile(Stream.concat(chunked(new Uint8Array(head), [64]), Stream.fail(cut)), "/f"),
           (user) => Effect.sync(() => users.push(user))
         )
       )
@@ -913,7 +913,7 @@ describe("decodeFile (gunzip, lines, JSON, schema)", () => {
       const users: Array<unknown> = []
       const error = yield* Effect.flip(
         Stream.runForEach(
-          ExportJob.decodeFile(Stream.concat(Stream.make(gzip(ndjson.repeat(10))), Stream.fail(cut)), "/f"),
+          ExportFile.decodeFile(Stream.concat(Stream.make(gzip(ndjson.repeat(10))), Stream.fail(cut)), "/f"),
           (user) => Effect.sync(() => users.push(user))
         )
       )
@@ -935,7 +935,7 @@ describe("decodeFile (gunzip, lines, JSON, schema)", () => {
         Stream.ensuring(Effect.sync(() => (finalized = true)))
       )
       const total = Math.ceil(bytes.length / 512)
-      const first = yield* Stream.runCollect(ExportJob.decodeFile(upstream, "/f").pipe(Stream.take(5)))
+      const first = yield* Stream.runCollect(ExportFile.decodeFile(upstream, "/f").pipe(Stream.take(5)))
       assert.strictEqual(first.length, 5)
       assert.isBelow(pulled, total / 4, `pulled ${pulled} of ${total} chunks for 5 users`)
       assert.isTrue(finalized)
@@ -968,7 +968,7 @@ describe("isDecodedExportedUser: the fast path past the schema", () => {
   it("whatever it accepts, the schema decodes to an equal value", () => {
     FastCheck.assert(
       FastCheck.property(line, (value) => {
-        if (!ExportJob.isDecodedExportedUser(value)) return
+        if (!ExportFile.isDecodedExportedUser(value)) return
         const decoded = decode(value)
         assert.isTrue(Either.isRight(decoded), JSON.stringify(value))
         assert.deepStrictEqual(Either.getOrThrow(decoded), value)
@@ -987,7 +987,7 @@ describe("isDecodedExportedUser: the fast path past the schema", () => {
         FastCheck.pre(!text.includes('"__proto__"'))
         const parsed: unknown = JSON.parse(text)
         FastCheck.pre(isExportedUser(parsed))
-        assert.isTrue(ExportJob.isDecodedExportedUser(parsed), JSON.stringify(parsed))
+        assert.isTrue(ExportFile.isDecodedExportedUser(parsed), JSON.stringify(parsed))
       }),
       { numRuns: 2000 }
     )
@@ -1004,13 +1004,13 @@ describe("isDecodedExportedUser: the fast path past the schema", () => {
       { app_metadata: [] },
       { user_metadata: null }
     ]) {
-      assert.isFalse(ExportJob.isDecodedExportedUser(value), JSON.stringify(value))
+      assert.isFalse(ExportFile.isDecodedExportedUser(value), JSON.stringify(value))
     }
   })
 
   it("takes metadata with a `__proto__` key as it is: the schema keeps that key as data too (issue #10)", () => {
     const value: unknown = JSON.parse('{"app_metadata":{"__proto__":{"admin":true}}}')
-    assert.isTrue(ExportJob.isDecodedExportedUser(value))
+    assert.isTrue(ExportFile.isDecodedExportedUser(value))
     const decoded = Either.getOrThrow(decode(value))
     assert.strictEqual(JSON.stringify(decoded), JSON.stringify(value))
     assert.strictEqual(Object.getPrototypeOf(decoded.app_metadata), Object.prototype)

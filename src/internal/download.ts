@@ -16,7 +16,7 @@
  * so another endpoint could not serve it anyway, and a redirect there means
  * something other than S3 answered. It fails with `UnexpectedStatus`, not
  * retried. The file's size is not limited (an export can be gigabytes; its
- * lines are, see `exportJob.ts`); an error answer's body is read up to the
+ * lines are, see `exportFile.ts`); an error answer's body is read up to the
  * layer's `maxResponseBytes`.
  */
 import * as Headers from "@effect/platform/Headers"

@@ -15,6 +15,7 @@ import * as Auth0Error from "../Auth0Error.js"
 import type { Auth0Http } from "../Auth0Http.js"
 import type * as Endpoint from "../Endpoint.js"
 import * as Declared from "../internal/endpoints/users.js"
+import * as ExportFile from "../internal/exportFile.js"
 import * as ExportJob from "../internal/exportJob.js"
 import * as Codec from "../internal/metadata.js"
 import * as Path from "../internal/path.js"
@@ -51,7 +52,7 @@ export interface TypedUser<App, Meta> extends WithoutMetadata<User> {
  * @since 0.1.0
  * @category models
  */
-export interface TypedExportedUser<App, Meta> extends WithoutMetadata<ExportJob.ExportedUser> {
+export interface TypedExportedUser<App, Meta> extends WithoutMetadata<ExportFile.ExportedUser> {
   readonly app_metadata?: App
   readonly user_metadata?: Meta
 }
@@ -180,7 +181,7 @@ export type DeliveredUser<O extends MetadataOptions> = Out<O, TypedUser<AppMetad
 export type DeliveredExportedUser<O extends MetadataOptions> = Out<
   O,
   TypedExportedUser<AppMetadataOf<O>, UserMetadataOf<O>>,
-  ExportJob.ExportedUser
+  ExportFile.ExportedUser
 >
 
 type SchemaOf<O, K extends "app" | "user"> = O extends { readonly [P in K]: infer S } ? S : undefined
@@ -295,7 +296,7 @@ export const withMetadata = <const O extends MetadataOptions>(options: O & Unamb
     user: User,
     onFail: (problem: Codec.Problem) => E
   ) => Codec.Result<U, E>
-  const exported = Codec.outcome<ExportJob.ExportedUser, unknown>(decode, keep)
+  const exported = Codec.outcome<ExportFile.ExportedUser, unknown>(decode, keep)
 
   /** Every user of an answer, each decoded; a failure's paths start at the user's place in the body. */
   const all = (users: ReadonlyArray<User>, path: string, at: (i: number) => string) =>
