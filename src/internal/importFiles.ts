@@ -8,9 +8,12 @@
  * its end for those after it, so that the request body is that same buffer
  * (`Multipart.framed`): no file is ever a JS string (a 500 KB string goes to
  * V8's old space, which only a full GC frees), and no file or body is a new
- * `ArrayBuffer` (V8 frees those late too). A file's buffer is given back when
- * its job is created and the next file is gathered into it, so an import of
- * any size uses a few buffers (BENCHMARKS.md, section 7).
+ * `ArrayBuffer` (V8 frees those late too; `fetch` still copies a body it is
+ * given, Node's http and undici send it as is). A file's buffer is given back
+ * when its job is created and a later file is gathered into it, so an import
+ * of any size uses as many buffers as files are out at once: the jobs', the
+ * one being gathered, and those made from one pulled chunk of users
+ * (BENCHMARKS.md, section 7).
  */
 import type * as Endpoint from "../Endpoint.js"
 import type { ImportUser } from "../schema/ImportUser.js"
@@ -87,7 +90,7 @@ export const encode = (user: ImportUser, index: number, limit: number): Unfit | 
         _tag: "Unfit",
         status: "too_large",
         name,
-        detail: `user ${index + 1} is ${bytes} bytes as JSON; a file holds at most ${limit} (maxFileBytes)`
+        detail: `user ${index + 1} is ${bytes} bytes as JSON; a file holds at most ${limit} (maxFileBytes, less the form's other parts)`
       }
     : { _tag: "Encoded", json, bytes, name }
 }
@@ -100,15 +103,15 @@ const utf8 = new TextEncoder()
 /** The users file's part: its name and type are Auth0's (and what its SDKs send). */
 export const FILE = { filename: "users.json", type: "application/json" } as const
 
-/** Free buffers kept for the next files; more are let go. */
-const SPARE = 4
-
 /**
  * Users in, full files out: `add` a user at a time, `flush` what is left at the end. Each file sits in its
  * buffer after `room.head` bytes and before `room.tail` more, for the multipart body to be written around it.
+ * A released file's buffer is kept for a later one, however many were out at once: there are never more
+ * than the files made from one pulled chunk of users, the jobs' files and the one being gathered.
  */
 export class Gatherer {
-  private buffer: Uint8Array<ArrayBuffer>
+  /** Made when the first user of a file comes, so that the end of the users makes none. */
+  private buffer: Uint8Array<ArrayBuffer> | undefined
   private readonly spare: Array<Uint8Array<ArrayBuffer>> = []
   private used = 0
   private names: Array<string> = []
@@ -117,13 +120,7 @@ export class Gatherer {
   constructor(
     readonly limit: number,
     private readonly room: { readonly head: number; readonly tail: number }
-  ) {
-    this.buffer = this.fresh()
-  }
-
-  private fresh(): Uint8Array<ArrayBuffer> {
-    return this.spare.pop() ?? new Uint8Array(this.room.head + this.limit + this.room.tail)
-  }
+  ) {}
 
   /** Add the next user; the file it filled up, if it did, and an `Unfit` user as is. */
   add(user: ImportUser): UsersFile | Unfit | undefined {
@@ -131,18 +128,19 @@ export class Gatherer {
     if (encoded._tag === "Unfit") return encoded
     // `[` or `,` before it, and room for the closing `]`.
     const full = this.used + 1 + encoded.bytes + 1 > this.limit ? this.flush() : undefined
+    const buffer = (this.buffer ??= this.spare.pop() ?? new Uint8Array(this.room.head + this.limit + this.room.tail))
     const at = this.room.head + this.used
-    this.buffer[at] = this.used === 0 ? OPEN : COMMA
-    this.used += 1 + utf8.encodeInto(encoded.json, this.buffer.subarray(at + 1)).written
+    buffer[at] = this.used === 0 ? OPEN : COMMA
+    this.used += 1 + utf8.encodeInto(encoded.json, buffer.subarray(at + 1)).written
     this.names.push(encoded.name)
     return full
   }
 
   /** The file gathered so far, if any user is in it. */
   flush(): UsersFile | undefined {
-    if (this.names.length === 0) return undefined
-    this.buffer[this.room.head + this.used++] = CLOSE
     const buffer = this.buffer
+    if (buffer === undefined || this.names.length === 0) return undefined
+    buffer[this.room.head + this.used++] = CLOSE
     let content: Endpoint.FilePart | undefined = Multipart.framed(
       buffer,
       this.room.head,
@@ -158,10 +156,10 @@ export class Gatherer {
       release: () => {
         if (content === undefined) return
         content = undefined
-        if (this.spare.length < SPARE) this.spare.push(buffer)
+        this.spare.push(buffer)
       }
     }
-    this.buffer = this.fresh()
+    this.buffer = undefined
     this.used = 0
     this.names = []
     return file

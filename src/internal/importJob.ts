@@ -44,8 +44,9 @@ export interface ImportJobOptions {
   /** Mail the tenant's administrators when the job completes. Unset: Auth0's default (true). */
   readonly send_completion_email?: boolean | undefined
   /**
-   * The largest users file, in bytes, 3 to 512,000. Default 500,000 (Auth0: "500KB"). Auth0 refuses a request
-   * of more than 512,000 bytes, so a file is also kept that much under it less the form's other parts.
+   * The largest users file, in bytes, 3 to 512,000. Default 500,000 (Auth0: "500KB"). A file is also kept
+   * small enough that the whole request, the form's other parts with it, is at most 512,000 bytes: Auth0
+   * refuses a larger one (413).
    */
   readonly maxFileBytes?: number | undefined
 }
