@@ -82,6 +82,22 @@ export const spawnTsx = (
     })
   )
 
+/** Run `script` in a fresh process and read the last line it prints as JSON: one measured run's result. */
+export const runJson = <A>(script: string, env: Record<string, string>, nodeArgs: ReadonlyArray<string>): Promise<A> =>
+  new Promise((resolve, reject) => {
+    const child = spawnTsx(script, env, "pipe", nodeArgs)
+    let out = ""
+    child.stdout?.on("data", (chunk: Buffer) => (out += chunk.toString("utf8")))
+    child.on("exit", (code) => {
+      if (code !== 0) return reject(new Error(`${script} exited with ${code}`))
+      try {
+        resolve(JSON.parse(out.trim().split("\n").pop() ?? "") as A)
+      } catch (error) {
+        reject(error)
+      }
+    })
+  })
+
 export interface RunningServer extends ServerInfo {
   readonly stop: () => Promise<void>
   /** The server's CPU time and event loop delay since the previous call (or since it started). */

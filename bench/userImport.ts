@@ -9,7 +9,7 @@
  * (`bench/importRaw.ts`).
  */
 import { LIVE_EVERY } from "./importUsers.js"
-import { median, spawnTsx, startServer } from "./lib.js"
+import { median, runJson, startServer } from "./lib.js"
 import type { RunResult } from "./userImportRun.js"
 
 const SIZES = [10_000, 100_000]
@@ -67,31 +67,18 @@ const runOnce = async (users: number, mode: Mode): Promise<{ result: RunResult; 
   const server = await startServer({ users: 1, ids: 1, shape: "username", importMillis: IMPORT_MILLIS })
   try {
     await server.load()
-    const result = await new Promise<RunResult>((resolve, reject) => {
-      const child = spawnTsx(
-        "userImportRun.ts",
-        {
-          BENCH_SERVER: JSON.stringify(server),
-          BENCH_IMPORT_USERS: String(users),
-          BENCH_POLL_MS: String(POLL_MS),
-          BENCH_IMPORT_LIVE: mode === "live" ? "1" : "",
-          BENCH_IMPORT_RAW: mode === "raw" ? "1" : mode === "rawChunks" ? "chunks" : "",
-          BENCH_IMPORT_CHUNK: mode === "chunked" ? String(SMALL_CHUNK) : ""
-        },
-        "pipe",
-        ["--expose-gc", ...(mode === "capped" ? CAP_ARGS : [])]
-      )
-      let out = ""
-      child.stdout?.on("data", (chunk: Buffer) => (out += chunk.toString("utf8")))
-      child.on("exit", (code) => {
-        if (code !== 0) return reject(new Error(`userImportRun exited with ${code}`))
-        try {
-          resolve(JSON.parse(out.trim().split("\n").pop() ?? "") as RunResult)
-        } catch (error) {
-          reject(error)
-        }
-      })
-    })
+    const result = await runJson<RunResult>(
+      "userImportRun.ts",
+      {
+        BENCH_SERVER: JSON.stringify(server),
+        BENCH_IMPORT_USERS: String(users),
+        BENCH_POLL_MS: String(POLL_MS),
+        BENCH_IMPORT_LIVE: mode === "live" ? "1" : "",
+        BENCH_IMPORT_RAW: mode === "raw" ? "1" : mode === "rawChunks" ? "chunks" : "",
+        BENCH_IMPORT_CHUNK: mode === "chunked" ? String(SMALL_CHUNK) : ""
+      },
+      ["--expose-gc", ...(mode === "capped" ? CAP_ARGS : [])]
+    )
     return { result, serverCpuMs: (await server.load()).cpuMs }
   } finally {
     await server.stop()

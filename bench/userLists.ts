@@ -2,7 +2,7 @@
  * Section 6: a checkpoint stream over one user's list (`Users.sessionsStream`) at constant memory, for
  * 1,000 to 20,000 sessions, each size in fresh processes (`bench/userListsRun.ts`), median of three.
  */
-import { median, spawnTsx } from "./lib.js"
+import { median, runJson } from "./lib.js"
 
 const SIZES = [1000, 5000, 20000]
 const RUNS = 3
@@ -21,19 +21,7 @@ interface RunResult {
 }
 
 const runOnce = (sessions: number): Promise<RunResult> =>
-  new Promise((resolve, reject) => {
-    const child = spawnTsx("userListsRun.ts", { BENCH_SESSIONS: String(sessions) }, "pipe", ["--expose-gc"])
-    let out = ""
-    child.stdout?.on("data", (chunk: Buffer) => (out += chunk.toString("utf8")))
-    child.on("exit", (code) => {
-      if (code !== 0) return reject(new Error(`userListsRun exited with ${code}`))
-      try {
-        resolve(JSON.parse(out.trim().split("\n").pop() ?? "") as RunResult)
-      } catch (error) {
-        reject(error)
-      }
-    })
-  })
+  runJson<RunResult>("userListsRun.ts", { BENCH_SESSIONS: String(sessions) }, ["--expose-gc"])
 
 export const scenarioUserLists = async (log: (line: string) => void): Promise<ReadonlyArray<ListRow>> => {
   log(`\n[6] Users.sessionsStream over one user's sessions: sessions per second and peak heap growth`)
