@@ -138,8 +138,9 @@ export class Gatherer {
 
   /** The file gathered so far, if any user is in it. */
   flush(): UsersFile | undefined {
+    // A buffer is taken with a file's first user, so without one the file is empty.
     const buffer = this.buffer
-    if (buffer === undefined || this.names.length === 0) return undefined
+    if (buffer === undefined) return undefined
     buffer[this.room.head + this.used++] = CLOSE
     let content: Endpoint.FilePart | undefined = Multipart.framed(
       buffer,
