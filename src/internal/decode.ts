@@ -12,13 +12,22 @@ import * as Schema from "effect/Schema"
  * Where the body did not match, without the values found there: a tree of the
  * whole body would carry every user's email and metadata into the message.
  */
-const decodeProblem = (error: ParseResult.ParseError): string => {
-  const places = ParseResult.ArrayFormatter.formatErrorSync(error).map(
-    (issue) => `${issue._tag} at ${issue.path.length === 0 ? "the root" : issue.path.join(".")}`
+const decodeProblem = (error: ParseResult.ParseError): string =>
+  summarize(
+    ParseResult.ArrayFormatter.formatErrorSync(error).map(
+      (issue) => `${issue._tag} at ${issue.path.length === 0 ? "the root" : issue.path.join(".")}`
+    )
   )
+
+/** `Type at a.b; Missing at c`: the distinct places, five at most, and how many more there were. */
+export const summarize = (places: ReadonlyArray<string>): string => {
   const unique = [...new Set(places)]
   return unique.slice(0, 5).join("; ") + (unique.length > 5 ? `; and ${unique.length - 5} more` : "")
 }
+
+/** A schema that is not synchronous fails the synchronous decoder with `Forbidden`: decode it as an `Effect`. */
+export const isForbidden = (error: ParseResult.ParseError): boolean =>
+  ParseResult.ArrayFormatter.formatErrorSync(error).some((issue) => issue._tag === "Forbidden")
 
 export const parseJson = (text: string): Either.Either<unknown, string> => {
   if (text === "") return Either.right(undefined)
@@ -49,7 +58,7 @@ export const decodeBody = <A, I, E>(
   }
   const result = decode(json) as Either.Either<A, ParseResult.ParseError>
   if (Either.isRight(result)) return Effect.succeed(result.right)
-  if (ParseResult.ArrayFormatter.formatErrorSync(result.left).some((issue) => issue._tag === "Forbidden")) {
+  if (isForbidden(result.left)) {
     return Effect.mapError(Schema.decodeUnknown(schema)(json), (error) => onError(decodeProblem(error)))
   }
   return Effect.fail(onError(decodeProblem(result.left)))

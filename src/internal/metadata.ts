@@ -13,6 +13,7 @@ import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as Auth0Error from "../Auth0Error.js"
+import { isForbidden, summarize } from "./decode.js"
 
 /** A metadata schema as the caller gives it: any schema of an object, without requirements. */
 export type MetadataSchema = Schema.Schema.AnyNoContext & { readonly Type: object; readonly Encoded: object }
@@ -31,12 +32,8 @@ export interface Problem {
 export const paths = (problem: Problem): ReadonlyArray<string> => [...new Set(problem.issues.map((i) => i.path))]
 
 /** `Type at users.3.app_metadata.plan; …`: the problem's issues, their paths under `prefix`, five at most. */
-export const describe = (problem: Problem, prefix?: string): string => {
-  const places = [
-    ...new Set(problem.issues.map((i) => `${i.tag} at ${prefix === undefined ? i.path : `${prefix}.${i.path}`}`))
-  ]
-  return places.slice(0, 5).join("; ") + (places.length > 5 ? `; and ${places.length - 5} more` : "")
-}
+export const describe = (problem: Problem, prefix?: string): string =>
+  summarize(problem.issues.map((i) => `${i.tag} at ${prefix === undefined ? i.path : `${prefix}.${i.path}`}`))
 
 const KEYS = ["app_metadata", "user_metadata"] as const
 type Key = (typeof KEYS)[number]
@@ -50,9 +47,6 @@ const problemOf = (error: ParseResult.ParseError, under?: Key): Problem => ({
     return { tag: issue._tag, path: path.length === 0 ? "(the root)" : path.join(".") }
   })
 })
-
-const isForbidden = (error: ParseResult.ParseError): boolean =>
-  ParseResult.ArrayFormatter.formatErrorSync(error).some((issue) => issue._tag === "Forbidden")
 
 /**
  * What a decoder gives: an `Either` when the caller's schema is synchronous

@@ -24,7 +24,7 @@ import type { User } from "../schema/User.js"
 import { listByEmail } from "./lookup.js"
 import type { CreateBody, ListParams, ProjectionParams, UpdateBody } from "./models.js"
 import * as Operations from "./operations.js"
-import { stream, type StreamCursor, type StreamParams, streamWithCursor } from "./streams.js"
+import { stream, type StreamCursor, type StreamParams, streamWithCursor, USERS_PATH } from "./streams.js"
 
 type Untyped = Readonly<Record<string, unknown>>
 
@@ -254,8 +254,6 @@ export interface WithMetadata<O extends MetadataOptions> {
 const decodeError = (method: string, path: string, status: number, detail: string) =>
   new Auth0Error.DecodeError({ method, path, status, detail })
 
-const USERS = "/api/v2/users"
-
 /**
  * The user operations with typed metadata: state the schemas of
  * `app_metadata` and `user_metadata` once, and `get`, `list`, `stream`,
@@ -316,7 +314,7 @@ export const withMetadata = <const O extends MetadataOptions>(options: O & Unamb
         const at = ++n
         return Codec.mapResult(
           one(userOf(a), (problem) =>
-            decodeError("GET", USERS, 200, `user ${at} of the stream: ${Codec.describe(problem)}`)
+            decodeError("GET", USERS_PATH, 200, `user ${at} of the stream: ${Codec.describe(problem)}`)
           ),
           (e) => e,
           (user) => rebuild(a, user)
@@ -339,7 +337,7 @@ export const withMetadata = <const O extends MetadataOptions>(options: O & Unamb
     list: (params) =>
       Effect.flatMap(Operations.list(params), (page) =>
         Effect.map(
-          all(page.users, USERS, (i) => `users.${i}`),
+          all(page.users, USERS_PATH, (i) => `users.${i}`),
           (users) => ({ ...page, users })
         )
       ),
@@ -363,9 +361,9 @@ export const withMetadata = <const O extends MetadataOptions>(options: O & Unamb
       Effect.flatMap(listByEmail(email, params), (users) => all(users, "/api/v2/users-by-email", String)),
     create: (connection, body = {}) =>
       Codec.encodeCreate(schemas, body).pipe(
-        Effect.mapError(encodeFailure("POST", USERS)),
+        Effect.mapError(encodeFailure("POST", USERS_PATH)),
         Effect.flatMap((encoded) => Operations.create(connection, encoded as CreateBody)),
-        Effect.flatMap((user) => one(user, (problem) => decodeError("POST", USERS, 201, Codec.describe(problem))))
+        Effect.flatMap((user) => one(user, (problem) => decodeError("POST", USERS_PATH, 201, Codec.describe(problem))))
       ),
     update: (id, body) => {
       const path = `/api/v2${Path.fillPath(Declared.update.path, { id })}`

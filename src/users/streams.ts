@@ -87,7 +87,7 @@ export interface StreamParams extends Omit<ListParams, "page" | "per_page" | "so
   readonly after?: StreamCursor | undefined
 }
 
-const USERS_PATH = "/api/v2/users"
+export const USERS_PATH = "/api/v2/users"
 
 const invalidCursor = (problem: string) =>
   new Auth0Error.BadRequest({
@@ -219,9 +219,10 @@ export const stream = (
   input: StreamParams = {}
 ): Stream.Stream<User, Auth0Error.For<never> | Auth0Error.LimitExceeded, Auth0Http> => {
   // Rendered once: the walk and-s its own ranges with the text, which parenthesises a Query's OR.
-  const params: StreamParams = { ...input, q: queryText(input.q) }
+  const q = queryText(input.q)
+  const params: StreamParams = { ...input, q }
   const sort = params.sort ?? "created_at:1"
-  return Option.match(Keyset.plan(queryText(params.q), sort), {
+  return Option.match(Keyset.plan(q, sort), {
     onNone: () =>
       params.after === undefined
         ? offsetUsers(params, sort)
@@ -256,9 +257,10 @@ export const stream = (
 export const streamWithCursor = (
   input: StreamParams = {}
 ): Stream.Stream<UserWithCursor, Auth0Error.For<never> | Auth0Error.LimitExceeded, Auth0Http> => {
-  const params: StreamParams = { ...input, q: queryText(input.q) }
+  const q = queryText(input.q)
+  const params: StreamParams = { ...input, q }
   const sort = params.sort ?? "created_at:1"
-  return Option.match(Keyset.plan(queryText(params.q), sort), {
+  return Option.match(Keyset.plan(q, sort), {
     onNone: () => Stream.fail(invalidCursor(`cannot be kept for the sort ${sort}, which Auth0 does not sort users by`)),
     onSome: (plan) => walkUsers(params, plan, sort, true, (user, cursor) => ({ user, cursor: cursor! }))
   })

@@ -4,7 +4,7 @@
  */
 import * as Either from "effect/Either"
 import { DATE_FIELDS } from "./fields.js"
-import type { Bound, Node } from "./render.js"
+import { BARE_NUMBER, type Bound, type Node } from "./render.js"
 
 /** Why a builder refused its input, naming the rule and never the value (it may be user data). */
 export type Refused = { readonly field: string; readonly reason: string }
@@ -33,7 +33,6 @@ export const wildcard = (field: string, parts: ReadonlyArray<string>): Either.Ei
 
 /** The ISO 8601 forms Auth0 documents for date ranges, down to a partial `2017-12`; UTC only. */
 const ISO = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?Z?)?)?)?$/
-const BARE_NUMBER = /^\d+(\.\d+)?$/
 
 const isCalendarDate = (match: RegExpExecArray): boolean => {
   const [, y, mo = "01", d = "01", h = "00", mi = "00", s = "00"] = match

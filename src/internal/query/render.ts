@@ -45,7 +45,8 @@ export const escapeTerm = (text: string): string => text.replace(TERM_SPECIAL, (
 export const fieldName = (field: string): string => field.split(".").map(escapeTerm).join(".")
 
 /** A number Lucene reads as one bare term: digits with an optional fraction, no sign or exponent. */
-const BARE_NUMBER = /^\d+(\.\d+)?$/
+/** A number Lucene reads as one term unquoted (no sign, no exponent). */
+export const BARE_NUMBER = /^\d+(\.\d+)?$/
 
 const scalar = (value: string | number | boolean): string =>
   typeof value === "boolean"
