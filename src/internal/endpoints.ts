@@ -43,4 +43,4 @@ export const find = (method: string, path: string): Endpoint.Any | undefined =>
   path.startsWith("/api/v2/") ? Registry.lookup(method, path.slice("/api/v2".length)) : undefined
 
 export type { Bucket, Method, PathParamNames, PathParams } from "../Endpoint.js"
-export { bodyProblem, fillPath, isWellFormed, missingParams, segmentProblem } from "./path.js"
+export { apiPath, bodyProblem, fillPath, isWellFormed, missingParams, segmentProblem } from "./path.js"

@@ -65,7 +65,7 @@ export const MAX_FILE_BYTES = 500_000
 const HARD_LIMIT = 512_000
 /** Auth0 marks an import job failed after 2 hours; a little more, so that its own verdict is seen. */
 const DEFAULT_MAX_WAIT = Duration.minutes(125)
-const CREATE_PATH = `/api/v2${Endpoints.jobs.importUsers.path}`
+const CREATE_PATH = Endpoints.apiPath(Endpoints.jobs.importUsers.path)
 
 /** The message of Auth0's 429 for a third import job. */
 const isJobLimit = (error: Auth0Error.Auth0Error): boolean =>

@@ -25,7 +25,7 @@ export const defaultPollSchedule: Schedule.Schedule<unknown, unknown> = Schedule
 )
 
 /** `/api/v2/jobs/{id}`, for errors. */
-export const jobPath = (id: string) => `/api/v2${Endpoints.fillPath(Endpoints.jobs.get.path, { id })}`
+export const jobPath = (id: string) => Endpoints.apiPath(Endpoints.jobs.get.path, { id })
 
 const running = (job: Job) => job.status === "pending" || job.status === "processing"
 

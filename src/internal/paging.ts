@@ -123,7 +123,7 @@ export const stream = <E extends Endpoint.Any>(
       Auth0Error.For<Endpoint.Errors<E>>,
       Auth0Http.Auth0Http
     >
-  const path = `/api/v2${Path.fillPath(endpoint.path, (input.params ?? {}) as Readonly<Record<string, string>>)}`
+  const path = Path.apiPath(endpoint.path, (input.params ?? {}) as Readonly<Record<string, string>>)
   const route = `/api/v2${endpoint.path}`
   if (paging.kind === "checkpoint") {
     return Stream.paginateChunkEffect(undefined as string | undefined, (from) =>

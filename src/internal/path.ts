@@ -78,3 +78,7 @@ export const missingParams = (template: string, params: Readonly<Record<string, 
 /** Fill `{name}` segments with percent-encoded values (see `encodeSegment`). */
 export const fillPath = (template: string, params: Readonly<Record<string, string>>): string =>
   template.replace(/\{(\w+)\}/g, (_, name: string) => encodeSegment(params[name] ?? ""))
+
+/** The Management API path of a request, as sent and as errors name it: `/api/v2` and the filled template. */
+export const apiPath = (template: string, params: Readonly<Record<string, string>> = {}): string =>
+  `/api/v2${fillPath(template, params)}`

@@ -189,7 +189,7 @@ export const makeRequest = ({
         `${endpoint.name}: no value for ${missing.map((m) => `{${m}}`).join(", ")} in ${endpoint.path}`
       )
     }
-    const path = `/api/v2${Path.fillPath(endpoint.path, params)}`
+    const path = Path.apiPath(endpoint.path, params)
     // The route names the request in spans and error messages, where the filled path (ids, emails) must not go.
     const route = `/api/v2${endpoint.path}`
     const where = { method: endpoint.method, path, route }

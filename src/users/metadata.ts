@@ -331,7 +331,7 @@ export const withMetadata = <const O extends MetadataOptions>(options: O & Unamb
     get: (id, params) =>
       Effect.flatMap(Operations.get(id, params), (user) =>
         one(user, (problem) =>
-          decodeError("GET", `/api/v2${Path.fillPath(Declared.get.path, { id })}`, 200, Codec.describe(problem))
+          decodeError("GET", Path.apiPath(Declared.get.path, { id }), 200, Codec.describe(problem))
         )
       ),
     list: (params) =>
@@ -366,7 +366,7 @@ export const withMetadata = <const O extends MetadataOptions>(options: O & Unamb
         Effect.flatMap((user) => one(user, (problem) => decodeError("POST", USERS_PATH, 201, Codec.describe(problem))))
       ),
     update: (id, body) => {
-      const path = `/api/v2${Path.fillPath(Declared.update.path, { id })}`
+      const path = Path.apiPath(Declared.update.path, { id })
       return Codec.encodeUpdate(schemas, body).pipe(
         Effect.mapError(encodeFailure("PATCH", path)),
         Effect.flatMap((encoded) => Operations.update(id, encoded as UpdateBody)),
