@@ -87,6 +87,12 @@ export interface StreamParams extends Omit<ListParams, "page" | "per_page" | "so
   readonly after?: StreamCursor | undefined
 }
 
+/**
+ * The path errors of the users list name. Shared by the user modules; not re-exported by `Users`.
+ *
+ * @since 0.1.0
+ * @category internal
+ */
 export const USERS_PATH = "/api/v2/users"
 
 const invalidCursor = (problem: string) =>
